@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = "Gongkai 政府信息公开申请办理系统"
+admin.site.site_title = "Gongkai 公开"
+admin.site.index_title = "办理工作台"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"
+    ),
+    path("api/v1/", include("requests_app.api_urls")),
+    path("api/v1/", include("requests_app.catalogue_api_urls")),
+    path("", include("reports.urls")),
+    path("", include("requests_app.letter_urls")),
+    path("", include("requests_app.staff_urls")),
+    path("", include("requests_app.urls")),
+    path("", include("disclosure.urls")),
+]

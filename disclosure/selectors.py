@@ -1,0 +1,35 @@
+"""Read functions of the shared core."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from disclosure.calendars import DayKind, SpecialDay, WorkingDayCalendar
+from disclosure.models import Agency, CalendarDay, CalendarYear
+
+
+def calendar_get() -> WorkingDayCalendar:
+    """The official working-day calendar as a pure value object (two queries)."""
+    rows = CalendarDay.objects.values_list("day", "kind", "name")
+    special_days = [SpecialDay(day, DayKind(kind), name) for day, kind, name in rows]
+    official_years = CalendarYear.objects.filter(official=True).values_list(
+        "year", flat=True
+    )
+    return WorkingDayCalendar.build(special_days, official_years)
+
+
+def calendar_year_statuses() -> list[CalendarYear]:
+    return list(CalendarYear.objects.order_by("year"))
+
+
+def agency_get_by_code(code: str) -> Agency:
+    return Agency.objects.get(code=code)
+
+
+def agency_subtree(agency: Agency) -> list[Agency]:
+    """The agency and all agencies below it, parents before children."""
+    return list(Agency.objects.filter(path__startswith=agency.path).order_by("path"))
+
+
+def agencies_by_code(codes: Iterable[str]) -> dict[str, Agency]:
+    return {a.code: a for a in Agency.objects.filter(code__in=set(codes))}

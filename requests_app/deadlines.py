@@ -1,0 +1,530 @@
+"""The reply clock: rules C1–C9 of contract §2 as pure functions over the calendar.
+
+The reply period is set by Art. 33 of the Regulation on Open Government Information
+(国务院令第711号; Art. 24 of the 2008 version, 国务院令第492号, for applications
+received before 15 May 2019). ``WD(d, n)`` below is the n-th working day strictly
+after d (:meth:`WorkingDayCalendar.add_workdays`). Nothing here reads the database, the
+settings or the clock: ``today`` is always a parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from disclosure.calendars import WorkingDayCalendar
+
+
+@dataclass(frozen=True, slots=True)
+class Regime:
+    """The reply limit and the extension of one version of the Regulation."""
+
+    code: str
+    reply_limit: int
+    extension_days: int
+
+
+REGIME_2019 = Regime(code="2019", reply_limit=20, extension_days=20)
+REGIME_2008 = Regime(code="2008", reply_limit=15, extension_days=15)
+REGIME_2019_IN_FORCE = date(2019, 5, 15)
+
+SUPPLEMENT_NOTICE_DAYS = 7
+DEFAULT_SUPPLEMENT_PERIOD = 15
+CONSULTATION_REPLY_DAYS = 15
+FEE_PAYMENT_DAYS = 20
+
+# Where each regime states the limit and extension, and the consultation exclusion.
+_LIMIT_ARTICLE = {
+    "2019": "《条例》第三十三条第二款",
+    "2008": "2008年《条例》第二十四条第二款，适用于2019年5月15日前收到的申请",
+}
+_CONSULTATION_ARTICLE = {
+    "2019": "第三十三条第三款",
+    "2008": "2008年《条例》第二十四条第三款",
+}
+_EXTENSION_ARTICLE = {
+    "2019": "第三十三条第二款",
+    "2008": "2008年《条例》第二十四条第二款",
+}
+_FEE_BASIS = "国办函〔2020〕109号"
+
+
+def regime_for(received_on: date) -> Regime:
+    """C1: return the regime of an application received on ``received_on``."""
+    return REGIME_2019 if received_on >= REGIME_2019_IN_FORCE else REGIME_2008
+
+
+class PauseKind(StrEnum):
+    """Why the reply clock stops (C4, C5)."""
+
+    CONSULTATION = "consultation"
+    FEE = "fee"
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """A consultation (C4) or fee (C5) pause; ``ended_on`` is None while it runs."""
+
+    kind: PauseKind
+    started_on: date
+    ended_on: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.ended_on is not None and self.ended_on < self.started_on:
+            msg = f"pause ends ({self.ended_on}) before it starts ({self.started_on})"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True, slots=True)
+class ClockInput:
+    """The facts of one application that the clock depends on."""
+
+    received_on: date
+    supplement_requested_on: date | None = None
+    supplement_received_on: date | None = None
+    pauses: tuple[Pause, ...] = ()
+    extended: bool = False
+    delayed_due_on: date | None = None
+
+    def __post_init__(self) -> None:
+        requested = self.supplement_requested_on
+        supplemented = self.supplement_received_on
+        if requested is not None and requested < self.received_on:
+            msg = "supplement requested before the application was received"
+            raise ValueError(msg)
+        if supplemented is not None and (requested is None or supplemented < requested):
+            msg = "supplement received without, or before, a supplement request"
+            raise ValueError(msg)
+        for pause in self.pauses:
+            if pause.started_on < self.received_on:
+                msg = f"{pause.kind} pause starts before the application was received"
+                raise ValueError(msg)
+
+
+@dataclass(frozen=True, slots=True)
+class ClockStep:
+    """One line of the "why this date" explanation; ``code`` is the contract rule."""
+
+    code: str
+    text: str
+    on: date | None = None
+    days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ClockResult:
+    """The outcome of :func:`compute_clock`.
+
+    ``start_on`` is the day after which the clock counts; while a supplement is awaited
+    it is still the receipt date, because the restart date is not known yet.
+    ``remaining_workdays`` is set only while the clock waits (C3, C4b); it may be zero or
+    negative when a pause started on or after the due date.
+    """
+
+    regime: Regime
+    start_on: date
+    limit_days: int
+    excluded_days: int
+    extension_days: int
+    due_on: date | None
+    provisional: bool
+    waiting_for: str | None
+    remaining_workdays: int | None
+    steps: tuple[ClockStep, ...]
+
+    def explanation(self) -> str:
+        """Return the steps as readable Chinese text, one step a line."""
+        return "\n".join(step.text for step in self.steps)
+
+
+class ExtensionRefused(Exception):
+    """C6: an extension that the rules do not allow; the message is shown to staff."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class DeadlineState(StrEnum):
+    """How a case stands against its due date on a given day."""
+
+    ON_TRACK = "on_track"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    PAUSED = "paused"
+
+
+def format_date(day: date) -> str:
+    """Return ``day`` as 2025年10月30日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def format_span(first: date, last: date) -> str:
+    """Return 2025年10月9日至10月15日 (the year is not repeated within one year)."""
+    end = (
+        f"{last.month}月{last.day}日" if first.year == last.year else format_date(last)
+    )
+    return f"{format_date(first)}至{end}"
+
+
+def _union_workdays(
+    spans: list[tuple[date, date]], calendar: WorkingDayCalendar
+) -> int:
+    """Return the working days d with ``after < d <= through`` for any of the spans."""
+    total = 0
+    current: tuple[date, date] | None = None
+    for after, through in sorted(spans):
+        if current is not None and after <= current[1]:
+            current = (current[0], max(current[1], through))
+            continue
+        if current is not None:
+            total += calendar.workdays_between(*current)
+        current = (after, through)
+    if current is not None:
+        total += calendar.workdays_between(*current)
+    return total
+
+
+def _pause_label(kind: PauseKind) -> str:
+    return "征求第三方意见" if kind is PauseKind.CONSULTATION else "缴纳信息处理费"
+
+
+def _pause_basis(kind: PauseKind, regime: Regime) -> str:
+    if kind is PauseKind.CONSULTATION:
+        return _CONSULTATION_ARTICLE[regime.code]
+    return _FEE_BASIS
+
+
+def _provisional_step(
+    start: date, end: date, calendar: WorkingDayCalendar
+) -> ClockStep | None:
+    first, last = sorted((start.year, end.year))
+    years = [y for y in range(first, last + 1) if not calendar.is_official_year(y)]
+    if not years:
+        return None
+    listed = "、".join(f"{year}年" for year in years)
+    text = (
+        f"暂定：{listed}的节假日安排尚未公布，按周末和法定节假日暂算（不含调休），"
+        "公布后重新计算"
+    )
+    return ClockStep(code="provisional", text=text)
+
+
+def compute_clock(clock: ClockInput, calendar: WorkingDayCalendar) -> ClockResult:
+    """Apply C1–C7 and C9 to ``clock`` and explain the result step by step.
+
+    The start is the receipt date, or the date the supplement was received (C2, a full
+    restart). The working days of all closed pauses after the start are excluded, each
+    day once however many pauses cover it (C4, C5). The due date is
+    ``WD(start, limit + excluded + extension)`` (C7), unless an Art. 35 delayed reply
+    date is set (C9). While a supplement is awaited (C3) or a pause runs (C4b) there is
+    no due date; ``remaining_workdays`` tells how many working days will be left when
+    the wait ends; this holds even when an Art. 35 date is set. An Art. 35 date does
+    not depend on the calendar, so it is never provisional.
+    """
+    regime = regime_for(clock.received_on)
+    extension = regime.extension_days if clock.extended else 0
+    steps = [
+        ClockStep(
+            code="C2",
+            text=f"收到申请：{format_date(clock.received_on)}（不计当日）",
+            on=clock.received_on,
+        ),
+        ClockStep(
+            code="C1",
+            text=(
+                f"答复期限：{regime.reply_limit}个工作日"
+                f"（{_LIMIT_ARTICLE[regime.code]}）"
+            ),
+            days=regime.reply_limit,
+        ),
+    ]
+
+    def result(
+        *,
+        start: date,
+        excluded: int,
+        due_on: date | None,
+        provisional_until: date | None,
+        waiting_for: str | None = None,
+        remaining: int | None = None,
+    ) -> ClockResult:
+        if provisional_until is not None:
+            note = _provisional_step(start, provisional_until, calendar)
+            if note is not None:
+                steps.append(note)
+        return ClockResult(
+            regime=regime,
+            start_on=start,
+            limit_days=regime.reply_limit,
+            excluded_days=excluded,
+            extension_days=extension,
+            due_on=due_on,
+            provisional=provisional_until is not None
+            and calendar.is_provisional_range(start, provisional_until),
+            waiting_for=waiting_for,
+            remaining_workdays=remaining,
+            steps=tuple(steps),
+        )
+
+    start = clock.received_on
+    if clock.supplement_requested_on is not None:
+        requested = clock.supplement_requested_on
+        steps.append(
+            ClockStep(
+                code="C3",
+                text=f"告知补正：{format_date(requested)}（第三十条）",
+                on=requested,
+            )
+        )
+        if clock.supplement_received_on is None:
+            remaining = regime.reply_limit + extension
+            steps.append(
+                ClockStep(
+                    code="C3",
+                    text=(
+                        "等待补正：暂无答复截止日；收到补正后重新计算，"
+                        f"届时剩余{remaining}个工作日（第三十条）"
+                    ),
+                    days=remaining,
+                )
+            )
+            return result(
+                start=start,
+                excluded=0,
+                due_on=None,
+                provisional_until=requested,
+                waiting_for="supplement",
+                remaining=remaining,
+            )
+        start = clock.supplement_received_on
+        steps.append(
+            ClockStep(
+                code="C2",
+                text=(
+                    f"收到补正：{format_date(start)}，答复期限自该日重新计算"
+                    "（不计当日，第三十条）"
+                ),
+                on=start,
+            )
+        )
+
+    running = sorted(
+        (pause for pause in clock.pauses if pause.ended_on is None),
+        key=lambda pause: pause.started_on,
+    )
+    # A running pause absorbs the later part of any closed pause that overlaps it, so
+    # only closed-pause days up to its start are certain to count on their own.
+    cutoff = running[0].started_on if running else None
+    spans: list[tuple[date, date]] = []
+    closed = sorted(
+        (
+            (pause.started_on, pause.ended_on, pause)
+            for pause in clock.pauses
+            if pause.ended_on is not None
+        ),
+        key=lambda item: (item[0], item[1]),
+    )
+    for started_on, ended_on, pause in closed:
+        after = max(started_on, start)
+        through = ended_on if cutoff is None else min(ended_on, cutoff)
+        days = calendar.workdays_between(after, through)
+        if through > after:
+            spans.append((after, through))
+        steps.append(
+            ClockStep(
+                code="C4" if pause.kind is PauseKind.CONSULTATION else "C5",
+                text=(
+                    f"{_pause_label(pause.kind)}："
+                    f"{format_span(started_on, ended_on)}，"
+                    f"不计入期限的工作日{days}个（{_pause_basis(pause.kind, regime)}）"
+                ),
+                on=started_on,
+                days=days,
+            )
+        )
+    excluded = _union_workdays(spans, calendar)
+    if len(closed) > 1:
+        steps.append(
+            ClockStep(
+                code="C4",
+                text=f"不计入期限的工作日合计：{excluded}个（重叠的日子只计一次）",
+                days=excluded,
+            )
+        )
+    if extension:
+        steps.append(
+            ClockStep(
+                code="C6",
+                text=f"延期：{extension}个工作日（{_EXTENSION_ARTICLE[regime.code]}）",
+                days=extension,
+            )
+        )
+
+    if running:
+        pause = running[0]
+        elapsed = calendar.workdays_between(start, pause.started_on)
+        remaining = regime.reply_limit + extension + excluded - elapsed
+        ending = "意见返回" if pause.kind is PauseKind.CONSULTATION else "缴费"
+        steps.append(
+            ClockStep(
+                code="C4b",
+                text=(
+                    f"{_pause_label(pause.kind)}：{format_date(pause.started_on)}起，"
+                    f"尚未结束，期间暂无答复截止日；{ending}后剩余{remaining}个工作日"
+                    f"（{_pause_basis(pause.kind, regime)}）"
+                ),
+                on=pause.started_on,
+                days=remaining,
+            )
+        )
+        return result(
+            start=start,
+            excluded=excluded,
+            due_on=None,
+            provisional_until=pause.started_on,
+            waiting_for=pause.kind.value,
+            remaining=remaining,
+        )
+
+    total = regime.reply_limit + excluded + extension
+    statutory_due = calendar.add_workdays(start, total)
+    if clock.delayed_due_on is None:
+        steps.append(
+            ClockStep(
+                code="C7",
+                text=f"答复截止日：{format_date(statutory_due)}（第{total}个工作日）",
+                on=statutory_due,
+                days=total,
+            )
+        )
+        return result(
+            start=start,
+            excluded=excluded,
+            due_on=statutory_due,
+            provisional_until=statutory_due,
+        )
+    delayed = clock.delayed_due_on
+    steps += [
+        ClockStep(
+            code="C7",
+            text=f"法定答复截止日：{format_date(statutory_due)}（第{total}个工作日）",
+            on=statutory_due,
+            days=total,
+        ),
+        ClockStep(
+            code="C9",
+            text=f"延期答复：机关确定的合理答复期限为{format_date(delayed)}（第三十五条）",
+            on=delayed,
+        ),
+        ClockStep(code="C9", text=f"答复截止日：{format_date(delayed)}", on=delayed),
+    ]
+    return result(
+        start=start, excluded=excluded, due_on=delayed, provisional_until=None
+    )
+
+
+def supplement_notice_due(received_on: date, calendar: WorkingDayCalendar) -> date:
+    """C3: return the last day for the supplement notice, WD(received_on, 7)."""
+    return calendar.add_workdays(received_on, SUPPLEMENT_NOTICE_DAYS)
+
+
+def supplement_notice_late(
+    *, received_on: date, notified_on: date, calendar: WorkingDayCalendar
+) -> bool:
+    """C3: return whether a supplement notice sent on ``notified_on`` is late."""
+    return notified_on > supplement_notice_due(received_on, calendar)
+
+
+def supplement_lapse(
+    requested_on: date, period_days: int, calendar: WorkingDayCalendar
+) -> tuple[date, date]:
+    """C3: return (last day to supplement, closing date) for a P-day period.
+
+    The applicant may supplement until WD(requested_on, P); without a supplement the
+    case closes as ``other.no_supplement`` on WD(requested_on, P + 1).
+    """
+    if period_days < 1:
+        msg = f"the supplement period must be at least 1 working day, not {period_days}"
+        raise ValueError(msg)
+    return (
+        calendar.add_workdays(requested_on, period_days),
+        calendar.add_workdays(requested_on, period_days + 1),
+    )
+
+
+def fee_lapse(fee_notice_on: date, calendar: WorkingDayCalendar) -> tuple[date, date]:
+    """C5: return (last day to pay, closing date): WD(notice, 20) and WD(notice, 21)."""
+    return (
+        calendar.add_workdays(fee_notice_on, FEE_PAYMENT_DAYS),
+        calendar.add_workdays(fee_notice_on, FEE_PAYMENT_DAYS + 1),
+    )
+
+
+def consultation_reply_due(started_on: date, calendar: WorkingDayCalendar) -> date:
+    """C4: return the day a consulted party's reply is due, WD(started_on, 15)."""
+    return calendar.add_workdays(started_on, CONSULTATION_REPLY_DAYS)
+
+
+def is_on_time(*, closed_on: date, due_on: date | None) -> bool:
+    """C8: return whether a case closed on ``closed_on`` met its due date.
+
+    A case closed without a running deadline (``due_on`` None) counts as on time.
+    """
+    return due_on is None or closed_on <= due_on
+
+
+def check_extension(
+    *, approved_on: date, current_due_on: date | None, already_extended: bool
+) -> None:
+    """C6: raise :class:`ExtensionRefused` unless the extension may be approved.
+
+    An extension is allowed once, approved and notified on or before the current due
+    date; while the clock waits (no due date) there is nothing to extend.
+    """
+    if already_extended:
+        msg = "该申请已经延期一次，不能再次延期（《条例》第三十三条第二款）"
+        raise ExtensionRefused(msg)
+    if current_due_on is None:
+        msg = "当前没有答复截止日（等待补正或期限暂停中），不能延期；请在期限恢复计算后办理"
+        raise ExtensionRefused(msg)
+    if approved_on > current_due_on:
+        msg = (
+            f"延期须在答复截止日（{format_date(current_due_on)}）当日或之前批准并告知"
+            f"申请人；{format_date(approved_on)}已超过截止日，不能延期"
+        )
+        raise ExtensionRefused(msg)
+
+
+def workdays_left(*, due_on: date, today: date, calendar: WorkingDayCalendar) -> int:
+    """Return the working days d with ``today < d <= due_on``.
+
+    After the due date the result is negative: minus the working days d with
+    ``due_on < d <= today``. On the due date itself it is 0.
+    """
+    if today <= due_on:
+        return calendar.workdays_between(today, due_on)
+    return -calendar.workdays_between(due_on, today)
+
+
+def deadline_state(
+    *,
+    due_on: date | None,
+    today: date,
+    calendar: WorkingDayCalendar,
+    warn_within_workdays: int,
+) -> DeadlineState:
+    """Return how a case stands on ``today``.
+
+    PAUSED without a due date; OVERDUE from the day after the due date; DUE_SOON when
+    at most ``warn_within_workdays`` working days are left (the due date included).
+    """
+    if due_on is None:
+        return DeadlineState.PAUSED
+    if today > due_on:
+        return DeadlineState.OVERDUE
+    left = workdays_left(due_on=due_on, today=today, calendar=calendar)
+    if left <= warn_within_workdays:
+        return DeadlineState.DUE_SOON
+    return DeadlineState.ON_TRACK
