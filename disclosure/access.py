@@ -27,11 +27,11 @@ class StaffScope:
     def is_staff_of_anything(self) -> bool:
         return self.everything or bool(self.clerk_agency_ids or self.supervised_paths)
 
-    def agency_q(self, prefix: str = "") -> Q:
-        """A filter on ``<prefix>agency`` (or on Agency itself with prefix "")."""
+    def agency_q(self, field: str | None = "agency") -> Q:
+        """A filter on the model's ``field`` foreign key to Agency (e.g. "agency",
+        "request__agency"), or on Agency itself with ``field=None``."""
         if self.everything:
             return Q()
-        field = f"{prefix}agency" if prefix else ""
         id_lookup = f"{field}__id__in" if field else "id__in"
         path_lookup = f"{field}__path__startswith" if field else "path__startswith"
         q = Q(**{id_lookup: list(self.clerk_agency_ids)})
@@ -76,7 +76,7 @@ def agencies_for_staff(user: User | None) -> QuerySet[Agency]:
     scope = staff_scope(user)
     if not scope.is_staff_of_anything:
         return Agency.objects.none()
-    return Agency.objects.filter(scope.agency_q())
+    return Agency.objects.filter(scope.agency_q(None))
 
 
 def supervised_agencies(user: User | None) -> QuerySet[Agency]:

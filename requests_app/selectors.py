@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from disclosure.access import staff_scope
 from disclosure.exceptions import NotFound
 from disclosure.models import User
 from requests_app.models import (
     PUBLIC_EVENT_KINDS,
-    Applicant,
     Appeal,
     DisclosureRequest,
     RequestEvent,
@@ -83,18 +80,23 @@ def request_events(*, disclosure_request: DisclosureRequest) -> list[RequestEven
     )
 
 
-def applicant_count_in_month(
-    *, applicant: Applicant, agency_id: int, received_on: date
-) -> int:
-    """How many applications the applicant made to this agency in the calendar month of
-    ``received_on`` up to and including that day (per-item fee tiers, 109号 Art. 4)."""
-    return DisclosureRequest.objects.filter(
-        applicant=applicant,
-        agency_id=agency_id,
-        received_on__year=received_on.year,
-        received_on__month=received_on.month,
-        received_on__lte=received_on,
-    ).count()
+def applicant_count_in_month(*, disclosure_request: DisclosureRequest) -> int:
+    """The application's rank among the same applicant's applications to this agency in
+    its calendar month, itself included (per-item fee tiers, 109号 Art. 4). Same-day
+    applications rank in registration order."""
+    received_on = disclosure_request.received_on
+    return (
+        DisclosureRequest.objects.filter(
+            applicant_id=disclosure_request.applicant_id,
+            agency_id=disclosure_request.agency_id,
+            received_on__gte=received_on.replace(day=1),
+        )
+        .filter(
+            Q(received_on__lt=received_on)
+            | Q(received_on=received_on, pk__lte=disclosure_request.pk)
+        )
+        .count()
+    )
 
 
 def requests_open() -> QuerySet[DisclosureRequest]:

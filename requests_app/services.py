@@ -493,11 +493,7 @@ def request_issue_fee_notice(
         raise ApplicationError("本申请已发出过收费通知。", field="method")
     nth = None
     if method == fees.FeeMethod.PER_ITEM:
-        nth = applicant_count_in_month(
-            applicant=disclosure_request.applicant,
-            agency_id=disclosure_request.agency_id,
-            received_on=disclosure_request.received_on,
-        )
+        nth = applicant_count_in_month(disclosure_request=disclosure_request)
     try:
         amount = fees.fee_amount(fees.FeeMethod(method), nth_in_month=nth, pages=pages)
     except ValueError as exc:
@@ -793,7 +789,6 @@ def requests_recompute_due_dates(years: list[int], actor: User | None = None) ->
     from requests_app.workflow import OPEN
 
     calendar = calendar_get()
-    changed = 0
     open_requests = DisclosureRequest.objects.filter(status__in=OPEN).select_related(
         "agency"
     )
@@ -829,5 +824,4 @@ def requests_recompute_due_dates(years: list[int], actor: User | None = None) ->
             )
     DisclosureRequest.objects.bulk_update(to_update, CLOCK_FIELDS, batch_size=1000)
     RequestEvent.objects.bulk_create(events, batch_size=1000)
-    changed = len(to_update)
-    return changed
+    return len(to_update)
