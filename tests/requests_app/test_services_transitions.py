@@ -98,8 +98,11 @@ def test_register_refuses_bad_id_and_unaccepted_channel(agency):
 def test_supplement_restarts_the_clock(agency, clerk):
     case = register(agency, date(2025, 9, 26))
     case = request_request_supplement(
-        actor=clerk, request_id=case.pk, requested_on=date(2025, 9, 29),
-        items="请写明信息的时间范围", today=TODAY,
+        actor=clerk,
+        request_id=case.pk,
+        requested_on=date(2025, 9, 29),
+        items="请写明信息的时间范围",
+        today=TODAY,
     )
     assert case.status == Status.AWAITING_SUPPLEMENT
     assert case.due_on is None
@@ -117,8 +120,11 @@ def test_supplement_restarts_the_clock(agency, clerk):
 def test_late_supplement_notice_is_flagged_and_only_once(agency, clerk):
     case = register(agency, date(2025, 9, 26))
     case = request_request_supplement(
-        actor=clerk, request_id=case.pk, requested_on=date(2025, 10, 14),
-        items="补充身份证明", today=TODAY,
+        actor=clerk,
+        request_id=case.pk,
+        requested_on=date(2025, 10, 14),
+        items="补充身份证明",
+        today=TODAY,
     )
     assert case.supplement_notice_late is True
     request_receive_supplement(
@@ -126,16 +132,22 @@ def test_late_supplement_notice_is_flagged_and_only_once(agency, clerk):
     )
     with pytest.raises(ApplicationError, match="一次性告知"):
         request_request_supplement(
-            actor=clerk, request_id=case.pk, requested_on=date(2025, 10, 21),
-            items="再次补正", today=TODAY,
+            actor=clerk,
+            request_id=case.pk,
+            requested_on=date(2025, 10, 21),
+            items="再次补正",
+            today=TODAY,
         )
 
 
 def test_supplement_received_before_requested_is_refused(agency, clerk):
     case = register(agency, date(2025, 9, 26))
     request_request_supplement(
-        actor=clerk, request_id=case.pk, requested_on=date(2025, 9, 30),
-        items="x", today=TODAY,
+        actor=clerk,
+        request_id=case.pk,
+        requested_on=date(2025, 9, 30),
+        items="x",
+        today=TODAY,
     )
     with pytest.raises(ApplicationError) as excinfo:
         request_receive_supplement(
@@ -147,7 +159,10 @@ def test_supplement_received_before_requested_is_refused(agency, clerk):
 def test_consultation_days_are_excluded(agency, clerk):
     case = register(agency, date(2025, 9, 26))
     case = request_start_consultation(
-        actor=clerk, request_id=case.pk, party="某公司", started_on=date(2025, 10, 9),
+        actor=clerk,
+        request_id=case.pk,
+        party="某公司",
+        started_on=date(2025, 10, 9),
         today=TODAY,
     )
     assert case.status == Status.IN_CONSULTATION
@@ -168,12 +183,18 @@ def test_fee_notice_pause_settle_and_amount(agency, clerk):
     first, eleventh = cases[0], cases[-1]
     with pytest.raises(ApplicationError, match="不应收费"):
         request_issue_fee_notice(
-            actor=clerk, request_id=first.pk, notice_on=date(2025, 10, 9),
-            method="per_item", today=TODAY,
+            actor=clerk,
+            request_id=first.pk,
+            notice_on=date(2025, 10, 9),
+            method="per_item",
+            today=TODAY,
         )
     case = request_issue_fee_notice(
-        actor=clerk, request_id=eleventh.pk, notice_on=date(2025, 10, 9),
-        method="per_item", today=TODAY,
+        actor=clerk,
+        request_id=eleventh.pk,
+        notice_on=date(2025, 10, 9),
+        method="per_item",
+        today=TODAY,
     )
     assert case.status == Status.AWAITING_FEE
     assert case.fee_amount_yuan == Decimal("100.00")
@@ -192,8 +213,12 @@ def test_fee_notice_pause_settle_and_amount(agency, clerk):
 def test_fee_per_page(agency, clerk):
     case = register(agency, date(2025, 10, 9))
     case = request_issue_fee_notice(
-        actor=clerk, request_id=case.pk, notice_on=date(2025, 10, 10),
-        method="per_page", pages=250, today=TODAY,
+        actor=clerk,
+        request_id=case.pk,
+        notice_on=date(2025, 10, 10),
+        method="per_page",
+        pages=250,
+        today=TODAY,
     )
     assert case.fee_amount_yuan == Decimal("4700.00")
 
@@ -201,20 +226,29 @@ def test_fee_per_page(agency, clerk):
 def test_extension_once_and_not_after_due_date(agency, clerk):
     case = register(agency, date(2025, 9, 26))
     case = request_extend(
-        actor=clerk, request_id=case.pk, approved_on=date(2025, 10, 30),
-        reason="需要调取档案", today=TODAY,
+        actor=clerk,
+        request_id=case.pk,
+        approved_on=date(2025, 10, 30),
+        reason="需要调取档案",
+        today=TODAY,
     )
     assert case.due_on == date(2025, 11, 27)
     with pytest.raises(ApplicationError):
         request_extend(
-            actor=clerk, request_id=case.pk, approved_on=date(2025, 11, 3),
-            reason="再次延期", today=TODAY,
+            actor=clerk,
+            request_id=case.pk,
+            approved_on=date(2025, 11, 3),
+            reason="再次延期",
+            today=TODAY,
         )
     late = register(agency, date(2025, 9, 26), id_number=make_resident_id(4))
     with pytest.raises(ApplicationError) as excinfo:
         request_extend(
-            actor=clerk, request_id=late.pk, approved_on=date(2025, 10, 31),
-            reason="逾期", today=TODAY,
+            actor=clerk,
+            request_id=late.pk,
+            approved_on=date(2025, 10, 31),
+            reason="逾期",
+            today=TODAY,
         )
     assert excinfo.value.field == "approved_on"
 
@@ -222,8 +256,12 @@ def test_extension_once_and_not_after_due_date(agency, clerk):
 def test_art35_delay_sets_the_due_date(agency, clerk):
     case = register(agency, date(2025, 9, 26))
     case = request_set_delay(
-        actor=clerk, request_id=case.pk, decided_on=date(2025, 10, 10),
-        delayed_due_on=date(2025, 12, 31), reason="申请数量巨大", today=TODAY,
+        actor=clerk,
+        request_id=case.pk,
+        decided_on=date(2025, 10, 10),
+        delayed_due_on=date(2025, 12, 31),
+        reason="申请数量巨大",
+        today=TODAY,
     )
     assert case.due_on == date(2025, 12, 31)
 
@@ -231,17 +269,26 @@ def test_art35_delay_sets_the_due_date(agency, clerk):
 def test_reply_closes_on_time_and_late(agency, clerk):
     case = register(agency, date(2025, 9, 26))
     case = request_reply(
-        actor=clerk, request_id=case.pk, outcome="disclosed",
-        replied_on=date(2025, 10, 30), today=TODAY,
+        actor=clerk,
+        request_id=case.pk,
+        outcome="disclosed",
+        replied_on=date(2025, 10, 30),
+        today=TODAY,
     )
     assert (case.status, case.closed_on, case.on_time) == (
-        Status.CLOSED, date(2025, 10, 30), True,
+        Status.CLOSED,
+        date(2025, 10, 30),
+        True,
     )
     assert case.outcome_basis == "《条例》第三十六条第（二）项"
     late = register(agency, date(2025, 9, 26), id_number=make_resident_id(5))
     late = request_reply(
-        actor=clerk, request_id=late.pk, outcome="partial", reasons="涉及第三方",
-        replied_on=date(2025, 10, 31), today=TODAY,
+        actor=clerk,
+        request_id=late.pk,
+        outcome="partial",
+        reasons="涉及第三方",
+        replied_on=date(2025, 10, 31),
+        today=TODAY,
     )
     assert late.on_time is False
 
@@ -261,8 +308,12 @@ def test_reply_validation(agency, clerk, outcome, kwargs, field):
     case = register(agency, date(2025, 9, 26))
     with pytest.raises(ApplicationError) as excinfo:
         request_reply(
-            actor=clerk, request_id=case.pk, outcome=outcome,
-            replied_on=date(2025, 10, 9), today=TODAY, **kwargs,
+            actor=clerk,
+            request_id=case.pk,
+            outcome=outcome,
+            replied_on=date(2025, 10, 9),
+            today=TODAY,
+            **kwargs,
         )
     assert excinfo.value.field == field
     assert events(case) == [EventKind.REGISTERED]
@@ -271,9 +322,12 @@ def test_reply_validation(agency, clerk, outcome, kwargs, field):
 def test_other_agency_reply_names_the_competent_agency(agency, clerk):
     case = register(agency, date(2025, 9, 26))
     case = request_reply(
-        actor=clerk, request_id=case.pk, outcome="unavailable.other_agency",
+        actor=clerk,
+        request_id=case.pk,
+        outcome="unavailable.other_agency",
         competent_agency_name="北京市西城区住房和城市建设委员会",
-        replied_on=date(2025, 10, 9), today=TODAY,
+        replied_on=date(2025, 10, 9),
+        today=TODAY,
     )
     assert case.competent_agency_name == "北京市西城区住房和城市建设委员会"
 
@@ -281,32 +335,45 @@ def test_other_agency_reply_names_the_competent_agency(agency, clerk):
 def test_withdraw_from_every_open_state(agency, clerk):
     case = register(agency, date(2025, 9, 26))
     request_request_supplement(
-        actor=clerk, request_id=case.pk, requested_on=date(2025, 9, 29), items="x",
+        actor=clerk,
+        request_id=case.pk,
+        requested_on=date(2025, 9, 29),
+        items="x",
         today=TODAY,
     )
     case = request_withdraw(
         actor=clerk, request_id=case.pk, withdrawn_on=date(2025, 10, 9), today=TODAY
     )
     assert (case.status, case.outcome, case.on_time) == (
-        Status.CLOSED, "other.withdrawn", True,
+        Status.CLOSED,
+        "other.withdrawn",
+        True,
     )
 
 
 def test_refused_transition_writes_no_event(agency, clerk):
     case = register(agency, date(2025, 9, 26))
     request_reply(
-        actor=clerk, request_id=case.pk, outcome="disclosed",
-        replied_on=date(2025, 10, 9), today=TODAY,
+        actor=clerk,
+        request_id=case.pk,
+        outcome="disclosed",
+        replied_on=date(2025, 10, 9),
+        today=TODAY,
     )
     before = events(case)
     with pytest.raises(TransitionNotAllowed):
         request_extend(
-            actor=clerk, request_id=case.pk, approved_on=date(2025, 10, 9),
-            reason="x", today=TODAY,
+            actor=clerk,
+            request_id=case.pk,
+            approved_on=date(2025, 10, 9),
+            reason="x",
+            today=TODAY,
         )
     with pytest.raises(TransitionNotAllowed):
         request_receive_supplement(
-            actor=clerk, request_id=case.pk, received_on=date(2025, 10, 9),
+            actor=clerk,
+            request_id=case.pk,
+            received_on=date(2025, 10, 9),
             today=TODAY,
         )
     assert events(case) == before
@@ -315,7 +382,10 @@ def test_refused_transition_writes_no_event(agency, clerk):
 def test_close_lapsed_supplement_uses_contract_closed_on(agency, clerk):
     case = register(agency, date(2025, 9, 26))
     request_request_supplement(
-        actor=clerk, request_id=case.pk, requested_on=date(2025, 9, 29), items="x",
+        actor=clerk,
+        request_id=case.pk,
+        requested_on=date(2025, 9, 29),
+        items="x",
         today=TODAY,
     )
     assert request_close_lapsed(request_id=case.pk, as_of=date(2025, 10, 27)) is None
@@ -330,8 +400,11 @@ def test_close_lapsed_fee(agency, clerk):
     number = make_resident_id(12)
     cases = [register(agency, date(2025, 10, 9), id_number=number) for _ in range(11)]
     request_issue_fee_notice(
-        actor=clerk, request_id=cases[-1].pk, notice_on=date(2025, 10, 9),
-        method="per_item", today=TODAY,
+        actor=clerk,
+        request_id=cases[-1].pk,
+        notice_on=date(2025, 10, 9),
+        method="per_item",
+        today=TODAY,
     )
     closed = request_close_lapsed(request_id=cases[-1].pk, as_of=date(2025, 11, 6))
     assert (closed.outcome, closed.closed_on) == ("other.fee_unpaid", date(2025, 11, 6))
@@ -341,8 +414,11 @@ def test_other_agency_clerk_sees_nothing(agency, other_clerk):
     case = register(agency, date(2025, 9, 26))
     with pytest.raises(NotFound):
         request_reply(
-            actor=other_clerk, request_id=case.pk, outcome="disclosed",
-            replied_on=date(2025, 10, 9), today=TODAY,
+            actor=other_clerk,
+            request_id=case.pk,
+            outcome="disclosed",
+            replied_on=date(2025, 10, 9),
+            today=TODAY,
         )
     assert events(case) == [EventKind.REGISTERED]
 
@@ -350,8 +426,11 @@ def test_other_agency_clerk_sees_nothing(agency, other_clerk):
 def test_supervisor_of_parent_may_act(agency, supervisor):
     case = register(agency, date(2025, 9, 26))
     case = request_reply(
-        actor=supervisor, request_id=case.pk, outcome="disclosed",
-        replied_on=date(2025, 10, 9), today=TODAY,
+        actor=supervisor,
+        request_id=case.pk,
+        outcome="disclosed",
+        replied_on=date(2025, 10, 9),
+        today=TODAY,
     )
     assert case.status == Status.CLOSED
 
@@ -360,13 +439,19 @@ def test_dates_before_receipt_or_in_future_are_refused(agency, clerk):
     case = register(agency, date(2025, 9, 26))
     with pytest.raises(ApplicationError, match="早于收到申请日期"):
         request_reply(
-            actor=clerk, request_id=case.pk, outcome="disclosed",
-            replied_on=date(2025, 9, 25), today=TODAY,
+            actor=clerk,
+            request_id=case.pk,
+            outcome="disclosed",
+            replied_on=date(2025, 9, 25),
+            today=TODAY,
         )
     with pytest.raises(ApplicationError, match="晚于今天"):
         request_reply(
-            actor=clerk, request_id=case.pk, outcome="disclosed",
-            replied_on=date(2026, 12, 1), today=TODAY,
+            actor=clerk,
+            request_id=case.pk,
+            outcome="disclosed",
+            replied_on=date(2026, 12, 1),
+            today=TODAY,
         )
 
 
