@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 _ONE_DAY = timedelta(days=1)
+_TABLE_MAX_YEARS = 60
 
 # date.toordinal() is 1 for 0001-01-01, a Monday, so (ordinal - 1) % 7 is the weekday
 # and ordinal % 7 in 1..5 is Monday..Friday.
@@ -69,6 +70,14 @@ class WorkingDayCalendar:
     _offsets: tuple[int, ...] = field(init=False, repr=False, compare=False)
     # _counts[i]: working days with ordinals in [1, _specials[i]].
     _counts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    # A dense table over the years that have rows gives O(1) answers where deadlines
+    # actually fall. _through[i] counts the working days with ordinals in
+    # [_table_start, _table_start + i] for i < _table_size; _working[k] is the k-th of
+    # them (_working[0] is a placeholder, never returned).
+    _table_start: int = field(init=False, repr=False, compare=False)
+    _table_size: int = field(init=False, repr=False, compare=False)
+    _through: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _working: tuple[date, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         kinds: dict[date, DayKind] = {}
@@ -102,6 +111,31 @@ class WorkingDayCalendar:
         object.__setattr__(self, "_specials", tuple(specials))
         object.__setattr__(self, "_offsets", tuple(offsets))
         object.__setattr__(self, "_counts", tuple(counts))
+        self._fill_table()
+
+    def _fill_table(self) -> None:
+        through: list[int] = []
+        working: list[int] = []
+        start = 1
+        if len(self._specials) > 1:
+            first_year = date.fromordinal(self._specials[1]).year
+            last_year = date.fromordinal(self._specials[-1]).year + 1
+            # A mistyped far-future row must not blow the table up; the closed form
+            # still answers beyond it.
+            last_year = min(last_year, first_year + _TABLE_MAX_YEARS)
+            start = date(first_year, 1, 1).toordinal()
+            rest = {day.toordinal() for day in self._rest_days}
+            makeup = {day.toordinal() for day in self._makeup_days}
+            for ordinal in range(start, date(last_year, 12, 31).toordinal() + 1):
+                if ordinal in makeup or (0 < ordinal % 7 < 6 and ordinal not in rest):
+                    working.append(ordinal)
+                through.append(len(working))
+        object.__setattr__(self, "_table_start", start)
+        object.__setattr__(self, "_table_size", len(through))
+        object.__setattr__(self, "_through", tuple(through))
+        object.__setattr__(
+            self, "_working", (date.min, *map(date.fromordinal, working))
+        )
 
     @classmethod
     def build(
@@ -127,6 +161,17 @@ class WorkingDayCalendar:
         ``day`` itself is never counted, whatever kind of day it is; ``n == 0`` returns
         ``day``. Raises ``ValueError`` for a negative ``n``.
         """
+        index = day.toordinal() - self._table_start
+        # A negative index would silently wrap around; one past the end raises.
+        if index >= 0 and n > 0:
+            try:
+                return self._working[self._through[index] + n]
+            except IndexError:
+                pass  # beyond the table: count in closed form
+        return self._add_workdays_closed_form(day, n)
+
+    def _add_workdays_closed_form(self, day: date, n: int) -> date:
+        """Return WD(day, n) from the weekday count and a bisection of the rows."""
         if n <= 0:
             if n == 0:
                 return day
@@ -152,6 +197,10 @@ class WorkingDayCalendar:
         """Return the number of working days d with ``start < d <= end`` (0 if none)."""
         if end <= start:
             return 0
+        first = start.toordinal() - self._table_start
+        last = end.toordinal() - self._table_start
+        if first >= 0 and last < self._table_size:
+            return self._through[last] - self._through[first]
         return self._workdays_through(end.toordinal()) - self._workdays_through(
             start.toordinal()
         )

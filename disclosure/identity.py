@@ -32,7 +32,10 @@ def resident_id_check_char(first17: str) -> str:
     if len(first17) != 17 or not _is_digits(first17):
         msg = "expected the first 17 digits of a resident identity number"
         raise ValueError(msg)
-    total = sum(int(char) * weight for char, weight in zip(first17, _RESIDENT_WEIGHTS, strict=True))
+    total = sum(
+        int(char) * weight
+        for char, weight in zip(first17, _RESIDENT_WEIGHTS, strict=True)
+    )
     return _RESIDENT_CHECK_CHARS[total % 11]
 
 
@@ -63,7 +66,8 @@ def uscc_check_char(first17: str) -> str:
         msg = "expected the first 17 characters of a unified social credit code"
         raise ValueError(msg)
     total = sum(
-        _USCC_VALUES[char] * weight for char, weight in zip(first17, _USCC_WEIGHTS, strict=True)
+        _USCC_VALUES[char] * weight
+        for char, weight in zip(first17, _USCC_WEIGHTS, strict=True)
     )
     return USCC_CHARSET[(31 - total % 31) % 31]
 

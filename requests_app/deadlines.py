@@ -219,9 +219,9 @@ def compute_clock(clock: ClockInput, calendar: WorkingDayCalendar) -> ClockResul
     day once however many pauses cover it (C4, C5). The due date is
     ``WD(start, limit + excluded + extension)`` (C7), unless an Art. 35 delayed reply
     date is set (C9). While a supplement is awaited (C3) or a pause runs (C4b) there is
-    no due date; ``remaining_workdays`` tells how many working days will be left when
-    the wait ends; this holds even when an Art. 35 date is set. An Art. 35 date does
-    not depend on the calendar, so it is never provisional.
+    no due date, even with an Art. 35 date, and ``remaining_workdays`` tells how many
+    working days will be left when the wait ends. An Art. 35 date does not depend on
+    the calendar, so it is never provisional.
     """
     regime = regime_for(clock.received_on)
     extension = regime.extension_days if clock.extended else 0
