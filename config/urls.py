@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("requests_app.catalogue_api_urls")),
     path("", include("reports.urls")),
     path("", include("requests_app.letter_urls")),
+    path("", include("requests_app.attachment_urls")),
     path("", include("requests_app.staff_urls")),
     path("", include("requests_app.urls")),
     path("", include("disclosure.urls")),
