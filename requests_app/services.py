@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from disclosure.access import staff_scope
 from disclosure.exceptions import ApplicationError
 from disclosure.identity import is_valid_resident_id, is_valid_uscc, mask_id_number
 from disclosure.models import Agency, Channel, User
@@ -197,7 +198,9 @@ def registration_validate(
     if data.channel not in Channel.values:
         errors["channel"] = "申请方式无效。"
     elif agency.accepted_channels and data.channel not in agency.accepted_channels:
-        errors["channel"] = f"{agency.name}不受理“{Channel(data.channel).label}”方式的申请。"
+        errors["channel"] = (
+            f"{agency.name}不受理“{Channel(data.channel).label}”方式的申请。"
+        )
     if data.received_on > today:
         errors["received_on"] = "收到申请日期不能晚于今天。"
     if not data.description.strip():
@@ -275,12 +278,21 @@ def request_register(
 
 
 def _check_date(
-    disclosure_request: DisclosureRequest, value: date, label: str, today: date
+    disclosure_request: DisclosureRequest,
+    value: date,
+    label: str,
+    today: date,
+    *,
+    field: str,
+    action: Action,
 ) -> None:
+    """Refuse a transition the table does not allow before looking at its dates, then
+    dates before the receipt or in the future."""
+    next_status(disclosure_request.status, action)
     if value < disclosure_request.received_on:
-        raise ApplicationError(f"{label}不能早于收到申请日期。", field="on")
+        raise ApplicationError(f"{label}不能早于收到申请日期。", field=field)
     if value > today:
-        raise ApplicationError(f"{label}不能晚于今天。", field="on")
+        raise ApplicationError(f"{label}不能晚于今天。", field=field)
 
 
 def _transition(
@@ -347,7 +359,14 @@ def request_request_supplement(
     is due by WD(received_on, 7); a later one is flagged. The clock stops (C3)."""
     today = today or timezone.localdate()
     disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(disclosure_request, requested_on, "补正告知日期", today)
+    _check_date(
+        disclosure_request,
+        requested_on,
+        "补正告知日期",
+        today,
+        field="requested_on",
+        action=Action.REQUEST_SUPPLEMENT,
+    )
     if not items.strip():
         raise ApplicationError("请写明需要补正的事项。", field="items")
     if disclosure_request.supplement_requested_on is not None:
@@ -390,10 +409,19 @@ def request_receive_supplement(
     """The supplement arrived: the reply period restarts from this day (C2)."""
     today = today or timezone.localdate()
     disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(disclosure_request, received_on, "补正收到日期", today)
+    _check_date(
+        disclosure_request,
+        received_on,
+        "补正收到日期",
+        today,
+        field="received_on",
+        action=Action.RECEIVE_SUPPLEMENT,
+    )
     requested_on = disclosure_request.supplement_requested_on
     if requested_on and received_on < requested_on:
-        raise ApplicationError("补正收到日期不能早于补正告知日期。", field="received_on")
+        raise ApplicationError(
+            "补正收到日期不能早于补正告知日期。", field="received_on"
+        )
     return _transition(
         disclosure_request,
         action=Action.RECEIVE_SUPPLEMENT,
@@ -416,7 +444,14 @@ def request_start_consultation(
     """征求意见 (Art. 32, 34): the consultation's days are excluded from the period (C4)."""
     today = today or timezone.localdate()
     disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(disclosure_request, started_on, "征求意见日期", today)
+    _check_date(
+        disclosure_request,
+        started_on,
+        "征求意见日期",
+        today,
+        field="started_on",
+        action=Action.START_CONSULTATION,
+    )
     if not party.strip():
         raise ApplicationError("请填写征求意见对象。", field="party")
     calendar = calendar_get()
@@ -456,7 +491,14 @@ def request_end_consultation(
     again. Ends every consultation still running on the case."""
     today = today or timezone.localdate()
     disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(disclosure_request, ended_on, "征求意见结束日期", today)
+    _check_date(
+        disclosure_request,
+        ended_on,
+        "征求意见结束日期",
+        today,
+        field="ended_on",
+        action=Action.END_CONSULTATION,
+    )
     running = list(disclosure_request.consultations.filter(ended_on__isnull=True))
     if running and ended_on < max(c.started_on for c in running):
         raise ApplicationError("征求意见结束日期不能早于开始日期。", field="ended_on")
@@ -488,7 +530,14 @@ def request_issue_fee_notice(
     tiers. The payment wait is excluded from the period (C5)."""
     today = today or timezone.localdate()
     disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(disclosure_request, notice_on, "收费通知日期", today)
+    _check_date(
+        disclosure_request,
+        notice_on,
+        "收费通知日期",
+        today,
+        field="notice_on",
+        action=Action.ISSUE_FEE_NOTICE,
+    )
     if disclosure_request.fee_notice_on is not None:
         raise ApplicationError("本申请已发出过收费通知。", field="method")
     nth = None
@@ -526,7 +575,14 @@ def request_settle_fee(
 ) -> DisclosureRequest:
     today = today or timezone.localdate()
     disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(disclosure_request, paid_on, "缴费日期", today)
+    _check_date(
+        disclosure_request,
+        paid_on,
+        "缴费日期",
+        today,
+        field="paid_on",
+        action=Action.SETTLE_FEE,
+    )
     if disclosure_request.fee_notice_on and paid_on < disclosure_request.fee_notice_on:
         raise ApplicationError("缴费日期不能早于收费通知日期。", field="paid_on")
     calendar = calendar_get()
@@ -559,7 +615,14 @@ def request_extend(
     """延期答复 (Art. 33(2)): once, approved and notified on or before the due date (C6)."""
     today = today or timezone.localdate()
     disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(disclosure_request, approved_on, "延期批准日期", today)
+    _check_date(
+        disclosure_request,
+        approved_on,
+        "延期批准日期",
+        today,
+        field="approved_on",
+        action=Action.EXTEND,
+    )
     if not reason.strip():
         raise ApplicationError("请写明延期理由。", field="reason")
     try:
@@ -597,7 +660,14 @@ def request_set_delay(
     becomes the due date (C9)."""
     today = today or timezone.localdate()
     disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(disclosure_request, decided_on, "决定日期", today)
+    _check_date(
+        disclosure_request,
+        decided_on,
+        "决定日期",
+        today,
+        field="decided_on",
+        action=Action.SET_DELAY,
+    )
     if delayed_due_on <= decided_on:
         raise ApplicationError("延迟答复期限应晚于决定日期。", field="delayed_due_on")
     if not reason.strip():
@@ -627,7 +697,14 @@ def request_reply(
     """答复: close the case with one outcome code (contract §1.3) and its legal basis."""
     today = today or timezone.localdate()
     disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(disclosure_request, replied_on, "答复日期", today)
+    _check_date(
+        disclosure_request,
+        replied_on,
+        "答复日期",
+        today,
+        field="replied_on",
+        action=Action.REPLY,
+    )
     if outcome not in OUTCOMES:
         raise ApplicationError(f"未知的办理结果：{outcome}", field="outcome")
     if outcome in CLOSING_ONLY:
@@ -636,10 +713,17 @@ def request_reply(
             field="outcome",
         )
     if outcome in REFUSALS and not reasons.strip():
-        raise ApplicationError("不予公开应当告知理由（第三十六条第（三）项）。", field="reasons")
+        raise ApplicationError(
+            "不予公开应当告知理由（第三十六条第（三）项）。", field="reasons"
+        )
     if outcome == Outcome.PARTIAL and not reasons.strip():
-        raise ApplicationError("部分公开应说明不予公开部分的理由（第三十七条）。", field="reasons")
-    if outcome == Outcome.UNAVAILABLE_OTHER_AGENCY and not competent_agency_name.strip():
+        raise ApplicationError(
+            "部分公开应说明不予公开部分的理由（第三十七条）。", field="reasons"
+        )
+    if (
+        outcome == Outcome.UNAVAILABLE_OTHER_AGENCY
+        and not competent_agency_name.strip()
+    ):
         raise ApplicationError(
             "非本机关负责的，应告知有权机关的名称（第三十六条第（五）项）。",
             field="competent_agency_name",
@@ -688,7 +772,14 @@ def request_withdraw(
 ) -> DisclosureRequest:
     today = today or timezone.localdate()
     disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(disclosure_request, withdrawn_on, "撤回日期", today)
+    _check_date(
+        disclosure_request,
+        withdrawn_on,
+        "撤回日期",
+        today,
+        field="withdrawn_on",
+        action=Action.WITHDRAW,
+    )
     return _transition(
         disclosure_request,
         action=Action.WITHDRAW,
@@ -726,7 +817,10 @@ def request_lapse(
             calendar,
         )
         return Lapse(Outcome.OTHER_NO_SUPPLEMENT, last_day, closed_on)
-    if disclosure_request.status == Status.AWAITING_FEE and disclosure_request.fee_notice_on:
+    if (
+        disclosure_request.status == Status.AWAITING_FEE
+        and disclosure_request.fee_notice_on
+    ):
         last_day, closed_on = deadlines.fee_lapse(
             disclosure_request.fee_notice_on, calendar
         )
@@ -772,6 +866,12 @@ def request_assign(
     *, actor: User | None, request_id: int, clerk: User | None
 ) -> DisclosureRequest:
     disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
+    if clerk is not None and not staff_scope(clerk).can_act_for(
+        disclosure_request.agency
+    ):
+        raise ApplicationError(
+            f"{clerk}不是{disclosure_request.agency.name}的工作人员。", field="clerk"
+        )
     disclosure_request.assigned_to = clerk
     disclosure_request.save(update_fields=["assigned_to", "updated_at"])
     RequestEvent.objects.create(
