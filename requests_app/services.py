@@ -130,7 +130,7 @@ def applicant_get_or_create(data: ApplicantData) -> Applicant:
         value = getattr(data, field).strip()
         if value:
             setattr(applicant, field, value)
-    applicant.full_clean()
+    applicant.full_clean(validate_unique=False, validate_constraints=False)
     applicant.save()
     return applicant
 
@@ -258,7 +258,9 @@ def request_register(
         ),
     )
     clock_apply(disclosure_request, calendar=calendar, consultations=[])
-    disclosure_request.full_clean()
+    # Field validation here; uniqueness and check constraints are enforced by the
+    # database itself (validating them in Python costs one query each per save).
+    disclosure_request.full_clean(validate_unique=False, validate_constraints=False)
     disclosure_request.save()
     RequestEvent.objects.create(
         request=disclosure_request,
@@ -322,7 +324,9 @@ def _transition(
         )
     else:
         clock_apply(disclosure_request, calendar=calendar)
-    disclosure_request.full_clean()
+    # Field validation here; uniqueness and check constraints are enforced by the
+    # database itself (validating them in Python costs one query each per save).
+    disclosure_request.full_clean(validate_unique=False, validate_constraints=False)
     update_fields = sorted(
         {"status", "updated_at", "on_time", *CLOCK_FIELDS, *(fields or {})}
     )
