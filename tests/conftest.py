@@ -12,6 +12,13 @@ from tests.factories import make_agency, make_staff
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql"))
 
 
+@pytest.fixture(autouse=True)
+def private_files(tmp_path_factory, settings):
+    """Letters and attachments written by a test go to a scratch folder."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("private")
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def district(db):
     return make_agency("XC", name="北京市西城区人民政府")
