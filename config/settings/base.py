@@ -96,7 +96,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Collected static files (production: ``collectstatic``); until then WhiteNoise serves
+# straight from the app and project folders.
+STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=None)
+WHITENOISE_USE_FINDERS = True
 # Uploaded attachments and generated letters live outside the web root and are served
 # only through views that check access (never through MEDIA_URL).
 MEDIA_ROOT = env.path("GONGKAI_PRIVATE_ROOT", default=BASE_DIR / "private")
