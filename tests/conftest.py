@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from tests.factories import make_agency, make_staff
@@ -17,6 +19,13 @@ def private_files(tmp_path_factory, settings):
     """Letters and attachments written by a test go to a scratch folder."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("private")
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """LocaleMiddleware leaves the last request's language active in the thread."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

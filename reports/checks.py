@@ -1,0 +1,234 @@
+"""Arithmetic checks of the 2021-format report (contract §4.5, ogi-rules §3.8).
+
+Pure: takes the report JSON (and the previous year's published report for V5) and
+returns one result per rule: ``{"rule", "level", "ok", "message"}``. Messages name the
+row and column that fail, in the report's own labels. A report with a failing
+``error`` check cannot be published; ``warning`` checks only inform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from reports import labels
+from requests_app.outcomes import OUTCOME_ROWS, TABLE3_ROWS
+
+ERROR = "error"
+WARNING = "warning"
+
+COLUMN_LABELS = dict(labels.TABLE3_COLUMNS)
+ROW_LABELS = labels.TABLE3_ROW_LABELS
+TABLE4_LABELS = {
+    key: f"{top}（{second}）" if second else top
+    for key, top, second in labels.TABLE4_GROUPS
+}
+RESULT_LABELS = dict(labels.TABLE4_RESULTS)
+TABLE2_LABELS = {
+    row: label for sub in labels.TABLE2_SUBTABLES for row, label in sub.rows
+}
+TABLE2_COLUMN_LABELS = {
+    column: label for sub in labels.TABLE2_SUBTABLES for column, label in sub.columns
+}
+
+
+def _count(value: Any) -> int | None:
+    """The value as a count, or None when it is not an integer ≥ 0 (V6)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
+def _result(rule: str, level: str, failures: list[str], ok_message: str) -> dict:
+    return {
+        "rule": rule,
+        "level": level,
+        "ok": not failures,
+        "message": "；".join(failures) + "。" if failures else ok_message,
+    }
+
+
+def _cell(rows: Mapping[str, Mapping[str, Any]], row: str, column: str) -> int | None:
+    return _count(rows.get(row, {}).get(column))
+
+
+def check_v1(rows: Mapping[str, Mapping[str, Any]]) -> dict:
+    """V1: per column, R1 + R2 = R3.7 + R4 (the official header note)."""
+    failures = []
+    for column, label in labels.TABLE3_COLUMNS:
+        r1, r2, r37, r4 = (
+            _cell(rows, row, column) for row in ("R1", "R2", "R3.7", "R4")
+        )
+        if None in (r1, r2, r37, r4):
+            failures.append(f"“{label}”列缺少数据或含非法数值")
+        elif r1 + r2 != r37 + r4:
+            failures.append(
+                f"“{label}”列：第一项加第二项之和为{r1 + r2}（{r1}+{r2}），"
+                f"第三项加第四项之和为{r37 + r4}（{r37}+{r4}），两者不相等"
+            )
+    return _result(
+        "V1", ERROR, failures, "各列第一项加第二项之和均等于第三项加第四项之和。"
+    )
+
+
+def check_v2(rows: Mapping[str, Mapping[str, Any]]) -> dict:
+    """V2: per column, R3.7 is the sum of the outcome rows R3.1 … R3.6.3."""
+    failures = []
+    for column, label in labels.TABLE3_COLUMNS:
+        parts = [_cell(rows, row, column) for row in OUTCOME_ROWS]
+        total = _cell(rows, "R3.7", column)
+        if total is None or None in parts:
+            failures.append(f"“{label}”列的办理结果缺少数据或含非法数值")
+            continue
+        expected = sum(part for part in parts if part is not None)
+        if total != expected:
+            failures.append(
+                f"“{ROW_LABELS['R3.7']}”行“{label}”列为{total}，"
+                f"各项办理结果之和为{expected}"
+            )
+    return _result("V2", ERROR, failures, "各列“（七）总计”均等于各项办理结果之和。")
+
+
+def check_v3(rows: Mapping[str, Mapping[str, Any]]) -> dict:
+    """V3: per row, total = the sum of the six applicant columns."""
+    failures = []
+    for row in TABLE3_ROWS:
+        parts = [_cell(rows, row, column) for column in labels.APPLICANT_COLUMNS]
+        total = _cell(rows, row, "total")
+        if total is None or None in parts:
+            failures.append(f"“{ROW_LABELS[row]}”行缺少数据或含非法数值")
+            continue
+        expected = sum(part for part in parts if part is not None)
+        if total != expected:
+            failures.append(
+                f"“{ROW_LABELS[row]}”行：总计为{total}，六类申请人之和为{expected}"
+            )
+    return _result("V3", ERROR, failures, "各行总计均等于六类申请人之和。")
+
+
+def check_v4(table4: Mapping[str, Mapping[str, Any]]) -> dict:
+    """V4: in each group of table 四, total = upheld + corrected + other + pending."""
+    failures = []
+    for kind, label in TABLE4_LABELS.items():
+        group = table4.get(kind, {})
+        parts = [
+            _count(group.get(key))
+            for key in ("upheld", "corrected", "other", "pending")
+        ]
+        total = _count(group.get("total"))
+        if total is None or None in parts:
+            failures.append(f"表四“{label}”缺少数据或含非法数值")
+            continue
+        expected = sum(part for part in parts if part is not None)
+        if total != expected:
+            failures.append(
+                f"表四“{label}”：总计为{total}，结果维持、结果纠正、其他结果、"
+                f"尚未审结之和为{expected}"
+            )
+    return _result(
+        "V4",
+        ERROR,
+        failures,
+        "表四各项总计均等于结果维持、结果纠正、其他结果与尚未审结之和。",
+    )
+
+
+def check_v5(
+    rows: Mapping[str, Mapping[str, Any]],
+    year: int,
+    previous: Mapping[str, Any] | None,
+) -> dict:
+    """V5 (warning): per column, R2 of this year = R4 of last year's published report."""
+    if not previous:
+        return _result(
+            "V5",
+            WARNING,
+            [],
+            f"未找到{year - 1}年度已发布的年度报告，无法核对上年结转数。",
+        )
+    previous_r4 = previous.get("table3", {}).get("rows", {}).get("R4", {})
+    failures = []
+    for column, label in labels.TABLE3_COLUMNS:
+        this_year = rows.get("R2", {}).get(column)
+        last_year = previous_r4.get(column)
+        if this_year != last_year:
+            failures.append(
+                f"“{label}”列：本年“上年结转”为{this_year}，"
+                f"{year - 1}年度报告“结转下年度继续办理”为{last_year}"
+            )
+    return _result(
+        "V5",
+        WARNING,
+        failures,
+        f"各列“上年结转”均与{year - 1}年度已发布报告的“结转下年度继续办理”一致。",
+    )
+
+
+def _amount_ok(value: Any) -> bool:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return False
+    return amount.is_finite() and amount >= 0
+
+
+def check_v6(report: Mapping[str, Any]) -> dict:
+    """V6: every count is an integer ≥ 0; amounts are decimals ≥ 0."""
+    failures = []
+    for row, columns in report.get("table2", {}).items():
+        for column, value in columns.items():
+            label = f"表二“{TABLE2_LABELS.get(row, row)}”“{TABLE2_COLUMN_LABELS.get(column, column)}”"
+            if column == "amount_wan_yuan":
+                if not _amount_ok(value):
+                    failures.append(f"{label}应为不小于0的金额，现为{value}")
+            elif _count(value) is None:
+                failures.append(f"{label}应为非负整数，现为{value}")
+    for row, cells in report.get("table3", {}).get("rows", {}).items():
+        for column, value in cells.items():
+            if _count(value) is None:
+                failures.append(
+                    f"表三“{ROW_LABELS.get(row, row)}”行“{COLUMN_LABELS.get(column, column)}”"
+                    f"列应为非负整数，现为{value}"
+                )
+    for kind, cells in report.get("table4", {}).items():
+        for result, value in cells.items():
+            if _count(value) is None:
+                failures.append(
+                    f"表四“{TABLE4_LABELS.get(kind, kind)}”“{RESULT_LABELS.get(result, result)}”"
+                    f"应为非负整数，现为{value}"
+                )
+    fees = report.get("fees", {})
+    for key, label in (
+        ("notices_issued", "收费通知件数"),
+        ("paid_count", "实际收费件数"),
+    ):
+        if key in fees and _count(fees[key]) is None:
+            failures.append(f"{label}应为非负整数，现为{fees[key]}")
+    for key, label in (
+        ("notices_amount_yuan", "收费通知总金额"),
+        ("collected_yuan", "实际收取金额"),
+    ):
+        if key in fees and not _amount_ok(fees[key]):
+            failures.append(f"{label}应为不小于0的金额，现为{fees[key]}")
+    return _result("V6", ERROR, failures, "所有数据均为非负整数，金额均不小于0。")
+
+
+def run_checks(
+    report: Mapping[str, Any], *, previous: Mapping[str, Any] | None = None
+) -> list[dict]:
+    """V1–V6 of a 2021-format report, in order."""
+    rows = report.get("table3", {}).get("rows", {})
+    return [
+        check_v1(rows),
+        check_v2(rows),
+        check_v3(rows),
+        check_v4(report.get("table4", {})),
+        check_v5(rows, int(report["year"]), previous),
+        check_v6(report),
+    ]
+
+
+def failing_errors(checks: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The error-level checks that fail (these block publishing)."""
+    return [check for check in checks if check["level"] == ERROR and not check["ok"]]
