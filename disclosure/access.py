@@ -48,7 +48,9 @@ class StaffScope:
         return agency.pk in self.clerk_agency_ids or self.can_supervise(agency)
 
 
-NO_SCOPE = StaffScope(everything=False, clerk_agency_ids=frozenset(), supervised_paths=())
+NO_SCOPE = StaffScope(
+    everything=False, clerk_agency_ids=frozenset(), supervised_paths=()
+)
 
 
 def staff_scope(user: User | None) -> StaffScope:
@@ -66,9 +68,7 @@ def staff_scope(user: User | None) -> StaffScope:
     clerk_ids = frozenset(
         agency_id for role, agency_id, _ in memberships if role == StaffRole.CLERK
     )
-    paths = tuple(
-        path for role, _, path in memberships if role == StaffRole.SUPERVISOR
-    )
+    paths = tuple(path for role, _, path in memberships if role == StaffRole.SUPERVISOR)
     return StaffScope(False, clerk_ids, paths)
 
 

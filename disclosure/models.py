@@ -92,9 +92,7 @@ class StaffRole(models.TextChoices):
 class StaffMembership(TimeStampedModel):
     """A staff user's role at an agency; a supervisor also sees the agency's subtree."""
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="memberships"
     )
@@ -291,42 +289,69 @@ class AnnualStatistics(TimeStampedModel):
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     licensing_decisions = models.PositiveIntegerField(
-        _("行政许可处理决定数"), null=True, blank=True,
+        _("行政许可处理决定数"),
+        null=True,
+        blank=True,
         help_text=_("表二 第二十条第（五）项 行政许可 本年处理决定数量"),
     )
     penalty_decisions = models.PositiveIntegerField(
-        _("行政处罚处理决定数"), null=True, blank=True,
+        _("行政处罚处理决定数"),
+        null=True,
+        blank=True,
         help_text=_("表二 第二十条第（六）项 行政处罚 本年处理决定数量"),
     )
     coercion_decisions = models.PositiveIntegerField(
-        _("行政强制处理决定数"), null=True, blank=True,
+        _("行政强制处理决定数"),
+        null=True,
+        blank=True,
         help_text=_("表二 第二十条第（六）项 行政强制 本年处理决定数量"),
     )
     admin_fees_wan_yuan = models.DecimalField(
-        _("行政事业性收费金额（万元）"), max_digits=18, decimal_places=4,
-        null=True, blank=True,
+        _("行政事业性收费金额（万元）"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
         help_text=_("表二 第二十条第（八）项 本年收费金额（单位：万元）"),
     )
     responses_total = models.PositiveIntegerField(
-        _("回应解读次数"), null=True, blank=True,
+        _("回应解读次数"),
+        null=True,
+        blank=True,
         help_text=_("旧版年报（二）回应解读情况：通过不同渠道和方式回应解读的情况数"),
     )
     responses_leader_online_interviews = models.PositiveIntegerField(
-        _("主要负责同志参加在线访谈次数"), null=True, blank=True,
+        _("主要负责同志参加在线访谈次数"),
+        null=True,
+        blank=True,
         help_text=_("旧版年报（二）回应解读情况"),
     )
     staff_full_time = models.PositiveIntegerField(
-        _("专职人员数"), null=True, blank=True, help_text=_("旧版年报（五）人员和收支情况")
+        _("专职人员数"),
+        null=True,
+        blank=True,
+        help_text=_("旧版年报（五）人员和收支情况"),
     )
     staff_part_time = models.PositiveIntegerField(
-        _("兼职人员数"), null=True, blank=True, help_text=_("旧版年报（五）人员和收支情况")
+        _("兼职人员数"),
+        null=True,
+        blank=True,
+        help_text=_("旧版年报（五）人员和收支情况"),
     )
     fees_collected_yuan = models.DecimalField(
-        _("依申请公开收费（元）"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("依申请公开收费（元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("旧版年报（五）：依申请公开政府信息收取的费用"),
     )
     litigation_costs_yuan = models.DecimalField(
-        _("诉讼费用（元）"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("诉讼费用（元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("旧版年报（五）：因政府信息公开诉讼支出的费用"),
     )
     meetings = models.PositiveIntegerField(
@@ -336,27 +361,39 @@ class AnnualStatistics(TimeStampedModel):
         _("接受培训人员数"), null=True, blank=True, help_text=_("旧版年报（五）")
     )
     postings_website = models.PositiveIntegerField(
-        _("政府网站公开条数"), null=True, blank=True,
+        _("政府网站公开条数"),
+        null=True,
+        blank=True,
         help_text=_("旧版年报（一）：填写后代替系统按发布记录统计的政府网站条数"),
     )
     postings_weibo = models.PositiveIntegerField(
-        _("政务微博公开条数"), null=True, blank=True,
+        _("政务微博公开条数"),
+        null=True,
+        blank=True,
         help_text=_("旧版年报（一）：填写后代替系统统计数"),
     )
     postings_wechat = models.PositiveIntegerField(
-        _("政务微信公开条数"), null=True, blank=True,
+        _("政务微信公开条数"),
+        null=True,
+        blank=True,
         help_text=_("旧版年报（一）：填写后代替系统统计数"),
     )
     postings_newspaper = models.PositiveIntegerField(
-        _("报刊公开条数"), null=True, blank=True,
+        _("报刊公开条数"),
+        null=True,
+        blank=True,
         help_text=_("旧版年报（一）：填写后代替系统统计数"),
     )
     postings_bulletin = models.PositiveIntegerField(
-        _("政府公报公开条数"), null=True, blank=True,
+        _("政府公报公开条数"),
+        null=True,
+        blank=True,
         help_text=_("旧版年报（一）：填写后代替系统统计数"),
     )
     postings_other = models.PositiveIntegerField(
-        _("其他渠道公开条数"), null=True, blank=True,
+        _("其他渠道公开条数"),
+        null=True,
+        blank=True,
         help_text=_("旧版年报（一）：填写后代替系统统计数"),
     )
 

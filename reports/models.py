@@ -68,7 +68,9 @@ class AnnualReport(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.agency.name}{self.year}年政府信息公开工作年度报告 v{self.version}"
+        return (
+            f"{self.agency.name}{self.year}年政府信息公开工作年度报告 v{self.version}"
+        )
 
 
 class ReportFile(models.Model):

@@ -11,7 +11,9 @@ def clock_input_for(
 ) -> deadlines.ClockInput:
     pauses = [
         deadlines.Pause(
-            deadlines.PauseKind.CONSULTATION, consultation.started_on, consultation.ended_on
+            deadlines.PauseKind.CONSULTATION,
+            consultation.started_on,
+            consultation.ended_on,
         )
         for consultation in consultations
     ]

@@ -94,7 +94,10 @@ class DisclosureRequest(TimeStampedModel):
     """政府信息公开申请 — one application, from receipt to its single outcome."""
 
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="requests", verbose_name=_("机关")
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("机关"),
     )
     reference = models.CharField(_("编号"), max_length=64, unique=True)
     year = models.PositiveSmallIntegerField(_("年度"), editable=False)
@@ -167,11 +170,18 @@ class DisclosureRequest(TimeStampedModel):
     )
 
     fee_method = models.CharField(
-        _("收费方式"), max_length=20, choices=FeeMethodChoice.choices, blank=True,
+        _("收费方式"),
+        max_length=20,
+        choices=FeeMethodChoice.choices,
+        blank=True,
         editable=False,
     )
     fee_amount_yuan = models.DecimalField(
-        _("收费金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("收费金额（元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         editable=False,
     )
     fee_notice_on = models.DateField(
@@ -180,7 +190,11 @@ class DisclosureRequest(TimeStampedModel):
     fee_paid_on = models.DateField(_("缴费日期"), null=True, blank=True, editable=False)
 
     outcome = models.CharField(
-        _("办理结果"), max_length=40, choices=Outcome.choices, blank=True, editable=False
+        _("办理结果"),
+        max_length=40,
+        choices=Outcome.choices,
+        blank=True,
+        editable=False,
     )
     outcome_basis = models.CharField(
         _("法律依据"), max_length=200, blank=True, editable=False
@@ -385,7 +399,9 @@ class LetterTemplate(TimeStampedModel):
     title = models.CharField(_("标题"), max_length=100)
     body = models.TextField(
         _("正文"),
-        help_text=_("可用占位符：{applicant} {received_on} {description} {decision} 等"),
+        help_text=_(
+            "可用占位符：{applicant} {received_on} {description} {decision} 等"
+        ),
     )
 
     class Meta:
@@ -465,8 +481,9 @@ class Counter(models.Model):
 class AppealKind(models.TextChoices):
     RECONSIDERATION = "reconsideration", _("行政复议")
     LITIGATION_DIRECT = "litigation_direct", _("未经复议直接起诉")
-    LITIGATION_AFTER_RECONSIDERATION = "litigation_after_reconsideration", _(
-        "复议后起诉"
+    LITIGATION_AFTER_RECONSIDERATION = (
+        "litigation_after_reconsideration",
+        _("复议后起诉"),
     )
     COMPLAINT = "complaint", _("投诉、举报、申诉")
 

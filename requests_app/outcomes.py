@@ -28,15 +28,22 @@ class Outcome(models.TextChoices):
     REFUSED_ENFORCEMENT_FILE = "refused.enforcement_file", _("属于行政执法案卷")
     REFUSED_QUERY_MATTER = "refused.query_matter", _("属于行政查询事项")
     UNAVAILABLE_NOT_HELD = "unavailable.not_held", _("本机关不掌握相关政府信息")
-    UNAVAILABLE_OTHER_AGENCY = "unavailable.other_agency", _("非本机关负责，告知有权机关")
-    UNAVAILABLE_NEEDS_CREATION = "unavailable.needs_creation", _("没有现成信息需要另行制作")
+    UNAVAILABLE_OTHER_AGENCY = (
+        "unavailable.other_agency",
+        _("非本机关负责，告知有权机关"),
+    )
+    UNAVAILABLE_NEEDS_CREATION = (
+        "unavailable.needs_creation",
+        _("没有现成信息需要另行制作"),
+    )
     UNAVAILABLE_UNCLEAR = "unavailable.unclear", _("补正后申请内容仍不明确")
     NOT_HANDLED_PETITION = "not_handled.petition", _("信访举报投诉类申请")
     NOT_HANDLED_DUPLICATE = "not_handled.duplicate", _("重复申请")
     NOT_HANDLED_PUBLICATION = "not_handled.publication", _("要求提供公开出版物")
     NOT_HANDLED_EXCESSIVE = "not_handled.excessive", _("无正当理由大量反复申请")
-    NOT_HANDLED_CONFIRMATION = "not_handled.confirmation", _(
-        "要求行政机关确认或重新出具已获取信息"
+    NOT_HANDLED_CONFIRMATION = (
+        "not_handled.confirmation",
+        _("要求行政机关确认或重新出具已获取信息"),
     )
     OTHER_NO_SUPPLEMENT = "other.no_supplement", _("逾期不补正，不再处理")
     OTHER_FEE_UNPAID = "other.fee_unpaid", _("逾期未缴纳信息处理费，不再处理")

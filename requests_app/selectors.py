@@ -66,7 +66,9 @@ def request_get_public(*, query_code: str) -> DisclosureRequest:
         raise NotFound("未找到该申请，请核对查询码。") from None
 
 
-def request_public_events(*, disclosure_request: DisclosureRequest) -> list[RequestEvent]:
+def request_public_events(
+    *, disclosure_request: DisclosureRequest
+) -> list[RequestEvent]:
     return list(
         RequestEvent.objects.filter(
             request=disclosure_request, kind__in=PUBLIC_EVENT_KINDS

@@ -36,7 +36,9 @@ def district(db):
 @pytest.fixture
 def agency(district):
     return make_agency(
-        "XCCG", name="北京市西城区城市管理监督指挥中心", parent=district,
+        "XCCG",
+        name="北京市西城区城市管理监督指挥中心",
+        parent=district,
         letter_prefix="西城城指公开",
     )
 

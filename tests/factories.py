@@ -23,18 +23,24 @@ def make_resident_id(seed: int | None = None, birth: str = "19850412") -> str:
 
 def make_uscc(seed: int | None = None) -> str:
     rng = random.Random(seed)
-    body = "91110102" + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
+    body = "91110102" + "".join(
+        rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9)
+    )
     return body + uscc_check_char(body)
 
 
-def make_agency(code: str | None = None, *, parent: Agency | None = None, **fields) -> Agency:
+def make_agency(
+    code: str | None = None, *, parent: Agency | None = None, **fields
+) -> Agency:
     number = next(_agency_numbers)
     code = code or f"AG{number:03d}"
     fields.setdefault("letter_prefix", f"{code}公开")
     fields.setdefault(
         "accepted_channels", ["online", "email", "letter", "in_person", "fax", "other"]
     )
-    return agency_create(code=code, name=fields.pop("name", f"测试机关{number}"), parent=parent, **fields)
+    return agency_create(
+        code=code, name=fields.pop("name", f"测试机关{number}"), parent=parent, **fields
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -53,7 +59,9 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
-def make_staff(agency: Agency, role: str = StaffRole.CLERK, username: str | None = None) -> User:
+def make_staff(
+    agency: Agency, role: str = StaffRole.CLERK, username: str | None = None
+) -> User:
     user = UserFactory(username=username) if username else UserFactory()
     StaffMembership.objects.create(user=user, agency=agency, role=role)
     return user
@@ -75,7 +83,14 @@ def applicant_data(**overrides):
     return ApplicantData(**values)
 
 
-def register(agency: Agency, received_on: date, *, channel: str = "online", actor=None, **applicant):
+def register(
+    agency: Agency,
+    received_on: date,
+    *,
+    channel: str = "online",
+    actor=None,
+    **applicant,
+):
     from requests_app.services import RegistrationData, request_register
 
     return request_register(

@@ -50,6 +50,8 @@ def test_twenty_concurrent_replies_exactly_one_wins(agency, clerk):
         thread.join(timeout=30)
 
     assert sorted(results) == ["conflict"] * 19 + ["won"]
-    assert RequestEvent.objects.filter(request=case, kind=EventKind.REPLIED).count() == 1
+    assert (
+        RequestEvent.objects.filter(request=case, kind=EventKind.REPLIED).count() == 1
+    )
     case.refresh_from_db()
     assert case.closed_on == date(2025, 10, 20)

@@ -19,8 +19,11 @@ def test_trigger_refuses_update_and_delete(agency):
         "UPDATE requests_app_requestevent SET kind = 'replied' WHERE id = %s",
         "DELETE FROM requests_app_requestevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(sql, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
     event.refresh_from_db()
     assert event.kind == "registered"

@@ -23,7 +23,9 @@ class Command(BaseCommand):
         add = sub.add_parser("add-workdays", help="print WD(DATE, N)")
         add.add_argument("date")
         add.add_argument("n", type=int)
-        load = sub.add_parser("load", help="load a year's schedule (date,kind,name CSV)")
+        load = sub.add_parser(
+            "load", help="load a year's schedule (date,kind,name CSV)"
+        )
         load.add_argument("file")
         load.add_argument("--notice", required=True, help="the State Council notice")
         sub.add_parser("status", help="list years and whether they are official")
@@ -59,7 +61,9 @@ class Command(BaseCommand):
         except CalendarFileError as exc:
             for error in exc.errors:
                 self.stderr.write(error)
-            raise CommandError("the calendar file was refused; nothing was written") from exc
+            raise CommandError(
+                "the calendar file was refused; nothing was written"
+            ) from exc
         years = calendar_years_load(rows=rows, notice=notice)
         self.stdout.write(
             f"loaded {len(rows)} dates; official now: {', '.join(map(str, years))}"

@@ -38,7 +38,9 @@ class Command(BaseCommand):
             ("statistics", "statistics_2017.csv"),
             ("requests", "requests_2017.csv"),
         ):
-            call_command("import_ledger", kind, str(DEMO_DIR / name), stdout=self.stdout)
+            call_command(
+                "import_ledger", kind, str(DEMO_DIR / name), stdout=self.stdout
+            )
         self._agency_settings()
         self._staff()
         created = self._current_cases()
