@@ -72,7 +72,13 @@ def report_generate(
     live data, as the JSON of contract §7. ``as_of`` cuts the year short at that date
     (a provisional report of the year so far)."""
     _check_parameters(year=year, template=template)
-    aggregates = report_aggregates(agency=agency, year=year, rollup=rollup, as_of=as_of)
+    aggregates = report_aggregates(
+        agency=agency,
+        year=year,
+        rollup=rollup,
+        as_of=as_of,
+        legacy=template == ReportTemplate.T2008,
+    )
     if template == ReportTemplate.T2008:
         return build_report_2008(agency, year, rollup, aggregates)
     previous = report_previous_published(
