@@ -1,0 +1,214 @@
+"""The appeals ledger (行政复议、行政诉讼、投诉举报台账), contract §5.3.
+
+Keyed by agency + ``reference``; ``request_reference`` names the agency's application
+the appeal is about (an unknown one refuses the row). The rules are those of
+``requests_app.appeals.appeal_validate``, the same the staff API applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from disclosure.models import Agency
+from disclosure.selectors import agencies_by_code
+from requests_app.appeals import appeal_validate
+from requests_app.ledgers.parsing import (
+    Column,
+    ImportSummary,
+    LedgerRefused,
+    Progress,
+    ProgressTicker,
+    RowProblem,
+    RowReader,
+    Sheet,
+    duplicate_keys,
+)
+from requests_app.models import Appeal, DisclosureRequest
+
+BATCH_SIZE = 2000
+
+COLUMNS: tuple[Column, ...] = (
+    Column("agency", "机关代码", required=True),
+    Column("reference", "编号", required=True),
+    Column("kind", "类型", required=True),
+    Column("filed_on", "申请或起诉日期", required=True),
+    Column("result", "结果"),
+    Column("decided_on", "决定或判决日期"),
+    Column("request_reference", "关联申请编号"),
+)
+DERIVED: tuple[str, ...] = ()
+# appeal_validate names the linked application "request"; the ledger column differs.
+_COLUMN_OF_FIELD = {"request": "request_reference"}
+
+
+@dataclass(frozen=True, slots=True)
+class AppealFacts:
+    kind: str
+    filed_on: date
+    result: str
+    decided_on: date | None
+    request_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AppealRow:
+    number: int
+    agency: Agency
+    reference: str
+    request_reference: str
+    facts: AppealFacts
+
+
+def _requests_by_reference(sheet: Sheet, agencies: dict[str, Agency]) -> dict:
+    references = {row.get("request_reference") for row in sheet.rows} - {""}
+    if not references:
+        return {}
+    return {
+        (agency_id, reference): pk
+        for pk, agency_id, reference in DisclosureRequest.objects.filter(
+            agency_id__in=[agency.pk for agency in agencies.values()],
+            reference__in=references,
+        ).values_list("pk", "agency_id", "reference")
+    }
+
+
+def _row_read(
+    reader: RowReader, agencies: dict[str, Agency], requests: dict
+) -> AppealRow | None:
+    before = len(reader.problems)
+    code = reader.text("agency", required=True)
+    agency = agencies.get(code)
+    if code and agency is None:
+        reader.error("agency", f"未知的机关代码“{code}”。")
+    reference = reader.text("reference", required=True)
+    kind = reader.text("kind", required=True)
+    filed_on = reader.date("filed_on", required=True)
+    result = reader.text("result")
+    decided_on = reader.date("decided_on")
+    request_reference = reader.text("request_reference")
+    request_id = None
+    if request_reference and agency is not None:
+        request_id = requests.get((agency.pk, request_reference))
+        if request_id is None:
+            reader.error(
+                "request_reference", f"该机关没有编号为“{request_reference}”的申请。"
+            )
+    bad_cells = {problem.column for problem in reader.problems[before:]}
+    errors = appeal_validate(
+        reference=reference,
+        kind=kind,
+        filed_on=filed_on,
+        result=result,
+        decided_on=decided_on,
+    )
+    for field, message in errors.items():
+        column = _COLUMN_OF_FIELD.get(field, field)
+        if column not in bad_cells:
+            reader.error(column, message)
+    if len(reader.problems) > before or agency is None or filed_on is None:
+        return None
+    return AppealRow(
+        number=reader.number,
+        agency=agency,
+        reference=reference,
+        request_reference=request_reference,
+        facts=AppealFacts(
+            kind=kind,
+            filed_on=filed_on,
+            result=result,
+            decided_on=decided_on,
+            request_id=request_id,
+        ),
+    )
+
+
+def ledger_import_sheet(
+    *,
+    sheet: Sheet,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    source: str = "",
+) -> ImportSummary:
+    """Import the appeals ledger: all rows checked, then written in bulk."""
+    problems: list[RowProblem] = []
+    agencies = agencies_by_code({row.get("agency") for row in sheet.rows})
+    requests = _requests_by_reference(sheet, agencies)
+    ticker = ProgressTicker(progress, "校验", len(sheet.rows))
+    rows: list[AppealRow] = []
+    for done, sheet_row in enumerate(sheet.rows, start=1):
+        row = _row_read(RowReader(sheet_row, problems), agencies, requests)
+        if row is not None:
+            rows.append(row)
+        ticker.tick(done)
+    for number, first in duplicate_keys(
+        [(row.number, (row.get("agency"), row.get("reference"))) for row in sheet.rows]
+    ).items():
+        problems.append(
+            RowProblem(number, "reference", f"机关和编号与第{first}行重复。")
+        )
+    if problems:
+        raise LedgerRefused(problems)
+    stored = {
+        (appeal.agency_id, appeal.reference): appeal
+        for appeal in Appeal.objects.filter(
+            agency_id__in={row.agency.pk for row in rows},
+            reference__in={row.reference for row in rows},
+        )
+    }
+    new: list[Appeal] = []
+    changed: list[Appeal] = []
+    unchanged = 0
+    now = timezone.now()
+    for row in rows:
+        appeal = stored.get((row.agency.pk, row.reference))
+        facts = row.facts
+        if appeal is None:
+            new.append(
+                Appeal(
+                    agency=row.agency,
+                    reference=row.reference,
+                    kind=facts.kind,
+                    filed_on=facts.filed_on,
+                    result=facts.result,
+                    decided_on=facts.decided_on,
+                    request_id=facts.request_id,
+                )
+            )
+            continue
+        current = AppealFacts(
+            kind=appeal.kind,
+            filed_on=appeal.filed_on,
+            result=appeal.result,
+            decided_on=appeal.decided_on,
+            request_id=appeal.request_id,
+        )
+        if current == facts:
+            unchanged += 1
+            continue
+        appeal.kind = facts.kind
+        appeal.filed_on = facts.filed_on
+        appeal.result = facts.result
+        appeal.decided_on = facts.decided_on
+        appeal.request_id = facts.request_id
+        appeal.updated_at = now
+        changed.append(appeal)
+    summary = ImportSummary(
+        kind="appeals",
+        created=len(new),
+        updated=len(changed),
+        unchanged=unchanged,
+        dry_run=dry_run,
+    )
+    if not dry_run and (new or changed):
+        with transaction.atomic():
+            Appeal.objects.bulk_create(new, batch_size=BATCH_SIZE)
+            Appeal.objects.bulk_update(
+                changed,
+                ["kind", "filed_on", "result", "decided_on", "request", "updated_at"],
+                batch_size=BATCH_SIZE,
+            )
+    return summary

@@ -1,0 +1,755 @@
+"""The requests ledger (contract §5.2): import, the derived clock per row (§2, real
+dates), all-or-nothing refusal, idempotent re-import, and export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from requests_app.models import (
+    Applicant,
+    Consultation,
+    Counter,
+    DisclosureRequest,
+    EventKind,
+    RequestEvent,
+)
+from tests.factories import make_agency, register
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "agency,reference,received_on,channel,applicant_type,applicant_name,description,"
+    "supplement_requested_on,supplement_received_on,consultation_started_on,"
+    "consultation_ended_on,extended,fee_notice_on,fee_amount_yuan,fee_paid_on,outcome,"
+    "closed_on"
+)
+COLUMNS = HEADER.split(",")
+
+
+def ledger_line(**cells: str) -> str:
+    values = {
+        "agency": "XCCG",
+        "channel": "online",
+        "applicant_type": "natural_person",
+        "applicant_name": "张三",
+        "description": "申请公开城市管理案件统计",
+    }
+    values.update(cells)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(
+        [values.get(column, "") for column in COLUMNS]
+    )
+    return buffer.getvalue()
+
+
+def write(
+    tmp_path: Path, lines: list[str], *, name: str = "ledger.csv", bom=False
+) -> Path:
+    path = tmp_path / name
+    text = "\n".join(lines) + "\n"
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+    return path
+
+
+def run_import(path: Path, *extra: str, kind: str = "requests") -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_ledger", kind, str(path), *extra, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def refused(path: Path, kind: str = "requests") -> str:
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="未写入任何数据"):
+        call_command("import_ledger", kind, str(path), stdout=io.StringIO(), stderr=err)
+    return err.getvalue()
+
+
+def export_rows(*extra: str, kind: str = "requests") -> list[dict[str, str]]:
+    out = io.StringIO()
+    call_command("export_ledger", kind, *extra, stdout=out, stderr=io.StringIO())
+    return list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+# --- the clock of each row, with the real calendar -------------------------------------
+
+CLOCK_CASES = [
+    # (case, ledger cells, due_on, provisional, on_time, state)
+    ("golden_week_2025", {"received_on": "2025-09-26"}, "2025-10-30", "0", "", "open"),
+    ("mid_autumn_2026", {"received_on": "2026-09-25"}, "2026-10-29", "0", "", "open"),
+    (
+        "reaches_provisional_2027",
+        {"received_on": "2026-12-18"},
+        "2027-01-18",
+        "1",
+        "",
+        "open",
+    ),
+    (
+        "supplement_restarts_clock",
+        {
+            "received_on": "2025-03-03",
+            "supplement_requested_on": "2025-03-05",
+            "supplement_received_on": "2025-03-10",
+        },
+        "2025-04-08",
+        "0",
+        "",
+        "open",
+    ),
+    (
+        "awaiting_supplement_has_no_due_date",
+        {"received_on": "2025-03-03", "supplement_requested_on": "2025-03-05"},
+        "",
+        "0",
+        "",
+        "awaiting_supplement",
+    ),
+    (
+        "consultation_days_excluded",
+        {
+            "received_on": "2025-06-03",
+            "consultation_started_on": "2025-06-10",
+            "consultation_ended_on": "2025-06-17",
+        },
+        "2025-07-08",
+        "0",
+        "",
+        "open",
+    ),
+    (
+        "running_consultation_has_no_due_date",
+        {"received_on": "2025-06-03", "consultation_started_on": "2025-06-10"},
+        "",
+        "0",
+        "",
+        "open",
+    ),
+    (
+        "fee_pause_excluded",
+        {
+            "received_on": "2025-11-03",
+            "fee_notice_on": "2025-11-10",
+            "fee_amount_yuan": "100",
+            "fee_paid_on": "2025-11-14",
+        },
+        "2025-12-05",
+        "0",
+        "",
+        "open",
+    ),
+    (
+        "extension_adds_20",
+        {"received_on": "2025-09-26", "extended": "1"},
+        "2025-11-27",
+        "0",
+        "",
+        "open",
+    ),
+    (
+        "regime_2008_before_2019_05_15",
+        {"received_on": "2017-09-26"},
+        "2017-10-23",
+        "0",
+        "",
+        "open",
+    ),
+    (
+        "last_day_of_2008_regime",
+        {"received_on": "2019-05-14"},
+        "2019-06-04",
+        "0",
+        "",
+        "open",
+    ),
+    (
+        "first_day_of_2019_regime",
+        {"received_on": "2019-05-15"},
+        "2019-06-13",
+        "0",
+        "",
+        "open",
+    ),
+    (
+        "closed_on_due_date_is_on_time",
+        {
+            "received_on": "2025-05-06",
+            "outcome": "disclosed",
+            "closed_on": "2025-06-04",
+        },
+        "2025-06-04",
+        "0",
+        "1",
+        "closed",
+    ),
+    (
+        "closed_after_due_date_is_late",
+        {"received_on": "2025-05-06", "outcome": "partial", "closed_on": "2025-06-05"},
+        "2025-06-04",
+        "0",
+        "0",
+        "closed",
+    ),
+    (
+        "no_supplement_closed_is_on_time_without_due_date",
+        {
+            "received_on": "2025-03-03",
+            "supplement_requested_on": "2025-03-05",
+            "outcome": "other.no_supplement",
+            "closed_on": "2025-03-27",
+        },
+        "",
+        "0",
+        "1",
+        "closed",
+    ),
+    (
+        "2008_regime_closed_late",
+        {
+            "received_on": "2017-09-26",
+            "outcome": "disclosed",
+            "closed_on": "2017-10-24",
+        },
+        "2017-10-23",
+        "0",
+        "0",
+        "closed",
+    ),
+]
+
+
+def test_each_row_gets_the_contract_clock(tmp_path):
+    make_agency("XCCG")
+    lines = [HEADER] + [
+        ledger_line(reference=f"R-{index:02d}", **cells)
+        for index, (_, cells, *_) in enumerate(CLOCK_CASES)
+    ]
+    out, _ = run_import(write(tmp_path, lines))
+    assert out.strip() == f"created {len(CLOCK_CASES)}, updated 0, unchanged 0"
+    exported = {row["reference"]: row for row in export_rows()}
+    for index, (case, _, due_on, provisional, on_time, state) in enumerate(CLOCK_CASES):
+        row = exported[f"R-{index:02d}"]
+        assert (row["due_on"], row["provisional"], row["on_time"], row["state"]) == (
+            due_on,
+            provisional,
+            on_time,
+            state,
+        ), case
+
+
+def test_stored_fields_of_an_imported_case(tmp_path):
+    agency = make_agency("XCCG", supplement_period_days=10)
+    path = write(
+        tmp_path,
+        [
+            HEADER,
+            ledger_line(
+                reference="XCCG-2025-0007",
+                received_on="2025-03-03",
+                channel="letter",
+                applicant_type="enterprise",
+                applicant_name="某某科技有限公司",
+                supplement_requested_on="2025-03-13",
+                supplement_received_on="2025-03-17",
+                consultation_started_on="2025-03-20",
+                consultation_ended_on="2025-03-27",
+                fee_notice_on="2025-04-01",
+                fee_amount_yuan="200.50",
+                fee_paid_on="2025-04-03",
+                outcome="disclosed",
+                closed_on="2025-04-10",
+            ),
+        ],
+    )
+    run_import(path)
+    case = DisclosureRequest.objects.get(reference="XCCG-2025-0007")
+    assert (case.agency, case.year, case.serial) == (agency, 2025, 7)
+    assert case.status == "closed"
+    assert case.channel == "letter"
+    assert case.applicant.name == "某某科技有限公司"
+    assert case.applicant_type == case.applicant.applicant_type == "enterprise"
+    assert case.applicant.id_number_hash == ""
+    assert case.supplement_notice_due_on == date(2025, 3, 12)
+    assert case.supplement_notice_late is True
+    assert case.supplement_period_days == 10
+    assert case.fee_amount_yuan == Decimal("200.50")
+    assert case.outcome_basis == "《条例》第三十六条第（二）项"
+    # start 03-17; consultation 03-21..03-27 = 5 days, fee 04-02..04-03 = 2 days: WD(03-17, 27)
+    assert case.due_on == date(2025, 4, 24)
+    assert case.on_time is True
+    consultation = Consultation.objects.get(request=case)
+    assert (consultation.started_on, consultation.ended_on) == (
+        date(2025, 3, 20),
+        date(2025, 3, 27),
+    )
+    assert consultation.reply_due_on == date(2025, 4, 11)
+    event = RequestEvent.objects.get(request=case)
+    assert event.kind == EventKind.IMPORTED
+    assert (event.status_after, event.due_after) == ("closed", date(2025, 4, 24))
+    assert event.payload == {"source": "ledger.csv", "row": 2}
+
+
+def test_text_with_tabs_newlines_and_backslashes_is_kept(tmp_path):
+    make_agency("XCCG")
+    description = '第一行\n第二行\t制表 C:\\路径 "引号" \\N'
+    path = write(
+        tmp_path,
+        [
+            HEADER,
+            ledger_line(
+                reference="R-1",
+                received_on="2025-09-26",
+                description=description,
+                applicant_name="王\t五",
+            ),
+        ],
+    )
+    run_import(path)
+    case = DisclosureRequest.objects.get(reference="R-1")
+    assert (case.description, case.applicant.name) == (description, "王\t五")
+    assert case.clock_steps[-1] == {
+        "code": "C7",
+        "text": "答复截止日：2025年10月30日（第20个工作日）",
+        "on": "2025-10-30",
+        "days": 20,
+    }
+    assert run_import(path)[0].strip() == "created 0, updated 0, unchanged 1"
+
+
+def test_seed_like_ledger_imports(tmp_path):
+    """The seed report's agency and year: 3 applications in 2017 (2 online, 1 letter),
+    all closed on time: disclosed, disclosed, unavailable.other_agency."""
+    make_agency("XCCG", name="北京市西城区城市管理监督指挥中心")
+    path = write(
+        tmp_path,
+        [
+            HEADER,
+            ledger_line(
+                reference="XCCG-2017-0001",
+                received_on="2017-03-06",
+                outcome="disclosed",
+                closed_on="2017-03-20",
+            ),
+            ledger_line(
+                reference="XCCG-2017-0002",
+                received_on="2017-06-12",
+                outcome="disclosed",
+                closed_on="2017-06-30",
+            ),
+            ledger_line(
+                reference="XCCG-2017-0003",
+                received_on="2017-09-26",
+                channel="letter",
+                applicant_name="李四",
+                outcome="unavailable.other_agency",
+                closed_on="2017-10-23",
+            ),
+        ],
+    )
+    out, _ = run_import(path)
+    assert out.strip() == "created 3, updated 0, unchanged 0"
+    cases = DisclosureRequest.objects.filter(year=2017).order_by("serial")
+    assert [(c.serial, c.channel, c.outcome, c.on_time) for c in cases] == [
+        (1, "online", "disclosed", True),
+        (2, "online", "disclosed", True),
+        (3, "letter", "unavailable.other_agency", True),
+    ]
+    assert [c.due_on for c in cases] == [
+        date(2017, 3, 27),
+        date(2017, 7, 3),
+        date(2017, 10, 23),
+    ]
+    # Two cases of 张三 share one applicant without identity number.
+    assert Applicant.objects.count() == 2
+
+
+# --- all or nothing ---------------------------------------------------------------------
+
+
+def test_one_bad_row_refuses_the_whole_file(tmp_path):
+    make_agency("XCCG")
+    path = write(
+        tmp_path,
+        [
+            HEADER,
+            ledger_line(reference="R-1", received_on="2025-09-26"),
+            ledger_line(reference="R-2", received_on="2025-02-30"),
+            ledger_line(reference="R-3", received_on="2025-09-29"),
+        ],
+    )
+    before = (
+        DisclosureRequest.objects.count(),
+        RequestEvent.objects.count(),
+        Applicant.objects.count(),
+        Counter.objects.count(),
+    )
+    errors = refused(path)
+    assert errors.splitlines() == [
+        "row 3, column received_on: 不存在的日期：“2025-02-30”"
+    ]
+    assert before == (0, 0, 0, 0)
+    assert (
+        DisclosureRequest.objects.count(),
+        RequestEvent.objects.count(),
+        Applicant.objects.count(),
+        Counter.objects.count(),
+    ) == before
+
+
+def test_every_problem_is_listed_with_row_and_column(tmp_path):
+    make_agency("XCCG")
+    lines = [
+        HEADER,
+        ledger_line(reference="R-1", received_on="2025-09-26"),  # row 2: fine
+        ledger_line(reference="R-2", received_on="26/09/2025"),  # row 3
+        ledger_line(reference="R-3", received_on="2025-09-26", agency="NOPE"),  # row 4
+        ledger_line(reference="R-4", received_on="2025-09-26", channel="pigeon"),
+        ledger_line(reference="R-5", received_on="2025-09-26", applicant_type="cat"),
+        ledger_line(
+            reference="R-6",
+            received_on="2025-09-26",
+            outcome="yes",
+            closed_on="2025-10-01",
+        ),
+        ledger_line(
+            reference="R-7",
+            received_on="2025-09-26",
+            outcome="disclosed",
+            closed_on="2025-09-25",
+        ),  # row 8
+        ledger_line(
+            reference="R-8",
+            received_on="2025-09-26",
+            supplement_requested_on="2025-09-29",
+            supplement_received_on="2025-09-28",
+        ),
+        ledger_line(
+            reference="R-9",
+            received_on="2025-09-26",
+            supplement_received_on="2025-09-28",
+        ),
+        ledger_line(
+            reference="R-10",
+            received_on="2025-09-26",
+            consultation_started_on="2025-10-09",
+            consultation_ended_on="2025-10-01",
+        ),  # row 11
+        ledger_line(
+            reference="R-11",
+            received_on="2025-09-26",
+            fee_notice_on="2025-10-09",
+            fee_paid_on="2025-10-01",
+        ),
+        ledger_line(reference="R-12", received_on="2025-09-26", extended="2"),
+        ledger_line(reference="R-13", received_on="2025-09-26", fee_amount_yuan="-5"),
+        ledger_line(reference="R-1", received_on="2025-09-26"),  # row 15
+        ledger_line(reference="R-15", received_on="2025-09-26", outcome="disclosed"),
+        ledger_line(reference="R-16", received_on="2025-09-26", closed_on="2025-10-09"),
+        ledger_line(reference="", received_on=""),  # row 18
+        ledger_line(
+            reference="R-18", received_on="2025-09-26", fee_amount_yuan="1.005"
+        ),
+    ]
+    errors = refused(write(tmp_path, lines)).splitlines()
+    assert errors == [
+        "row 3, column received_on: 日期格式无效：“26/09/2025”（应为 YYYY-MM-DD）",
+        "row 4, column agency: 未知的机关代码“NOPE”。",
+        "row 5, column channel: 未知的申请方式“pigeon”。",
+        "row 6, column applicant_type: 未知的申请人类型“cat”。",
+        "row 7, column outcome: 未知的答复类型“yes”。",
+        "row 8, column closed_on: 办结日期不能早于收到日期（2025-09-26）。",
+        "row 9, column supplement_received_on: 补正收到日期不能早于补正告知日期（2025-09-29）。",
+        "row 10, column supplement_received_on: 有补正收到日期，却没有补正告知日期。",
+        "row 11, column consultation_ended_on: 征求意见回复日期不能早于征求意见日期（2025-10-09）。",
+        "row 12, column fee_paid_on: 缴费日期不能早于收费通知日期（2025-10-09）。",
+        "row 13, column extended: 应为 0 或 1，而不是“2”",
+        "row 14, column fee_amount_yuan: 应为不小于0的数字，而不是“-5”",
+        "row 15, column reference: 编号与第2行重复。",
+        "row 16, column closed_on: 已填写答复类型，必须填写办结日期。",
+        "row 17, column outcome: 已填写办结日期，必须填写答复类型（空表示尚未办结）。",
+        "row 18, column received_on: 必填，不能为空。",
+        "row 18, column reference: 必填，不能为空。",
+        "row 19, column fee_amount_yuan: 最多2位小数：“1.005”",
+    ]
+    assert DisclosureRequest.objects.count() == 0
+
+
+def test_missing_required_column_is_reported_on_row_1(tmp_path):
+    make_agency("XCCG")
+    path = write(tmp_path, ["agency,reference,channel", "XCCG,R-1,online"])
+    assert refused(path).splitlines() == [
+        "row 1, column applicant_type: 缺少此列（申请人类型）。",
+        "row 1, column received_on: 缺少此列（收到日期）。",
+    ]
+
+
+def test_reference_of_another_agency_is_refused(tmp_path, agency, other_agency):
+    case = register(other_agency, date(2025, 9, 26))
+    path = write(
+        tmp_path,
+        [HEADER, ledger_line(reference=case.reference, received_on="2025-09-26")],
+    )
+    assert refused(path).splitlines() == [
+        "row 2, column reference: 编号已被其他机关的申请使用。"
+    ]
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    make_agency("XCCG")
+    path = write(
+        tmp_path, [HEADER, ledger_line(reference="R-1", received_on="2025-09-26")]
+    )
+    out, err = run_import(path, "--dry-run")
+    assert out.strip() == "created 1, updated 0, unchanged 0"
+    assert "试运行" in err
+    assert DisclosureRequest.objects.count() == 0
+
+
+# --- file formats -----------------------------------------------------------------------
+
+CHINESE_HEADER = (
+    "机关代码,编号,收到日期,申请方式,申请人类型,申请人,申请内容,补正告知日期,补正收到日期,"
+    "征求意见日期,征求意见回复日期,延期,收费通知日期,收费金额,缴费日期,答复类型,办结日期"
+)
+
+
+def test_chinese_headers_and_bom(tmp_path):
+    make_agency("XCCG")
+    path = write(
+        tmp_path,
+        [
+            CHINESE_HEADER,
+            ledger_line(reference="R-1", received_on="2025-09-26", extended="1"),
+        ],
+        bom=True,
+    )
+    out, _ = run_import(path)
+    assert out.strip() == "created 1, updated 0, unchanged 0"
+    case = DisclosureRequest.objects.get(reference="R-1")
+    assert (case.extended, case.due_on) == (True, date(2025, 11, 27))
+
+
+def test_xlsx_first_sheet_with_date_cells(tmp_path):
+    from openpyxl import Workbook
+
+    make_agency("XCCG")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(COLUMNS)
+    row = [""] * len(COLUMNS)
+    values = {
+        "agency": "XCCG",
+        "reference": "R-X",
+        "received_on": date(2025, 9, 26),
+        "channel": "email",
+        "applicant_type": "natural_person",
+        "applicant_name": "王五",
+        "extended": 0,
+        "fee_notice_on": date(2025, 10, 9),
+        "fee_amount_yuan": 100.5,
+        "fee_paid_on": date(2025, 10, 10),
+    }
+    for name, value in values.items():
+        row[COLUMNS.index(name)] = value
+    sheet.append(row)
+    workbook.create_sheet("ignored").append(["not", "read"])
+    path = tmp_path / "ledger.xlsx"
+    workbook.save(path)
+    out, _ = run_import(path)
+    assert out.strip() == "created 1, updated 0, unchanged 0"
+    case = DisclosureRequest.objects.get(reference="R-X")
+    assert case.fee_amount_yuan == Decimal("100.50")
+    # fee pause 10-09..10-10 excludes one working day: WD(2025-09-26, 21)
+    assert case.due_on == date(2025, 10, 31)
+
+
+# --- idempotency and updates ------------------------------------------------------------
+
+
+def test_reimport_changes_nothing_and_a_changed_row_updates(tmp_path):
+    make_agency("XCCG")
+    lines = [
+        HEADER,
+        ledger_line(reference="R-1", received_on="2025-09-26"),
+        ledger_line(
+            reference="R-2",
+            received_on="2025-06-03",
+            consultation_started_on="2025-06-10",
+            consultation_ended_on="2025-06-17",
+        ),
+    ]
+    path = write(tmp_path, lines)
+    run_import(path)
+    stamp = list(
+        DisclosureRequest.objects.order_by("pk").values_list("updated_at", flat=True)
+    )
+
+    out, _ = run_import(path)
+    assert out.strip() == "created 0, updated 0, unchanged 2"
+    assert RequestEvent.objects.count() == 2
+    assert (
+        list(
+            DisclosureRequest.objects.order_by("pk").values_list(
+                "updated_at", flat=True
+            )
+        )
+        == stamp
+    )
+
+    lines[1] = ledger_line(
+        reference="R-1",
+        received_on="2025-09-26",
+        outcome="disclosed",
+        closed_on="2025-11-03",
+    )
+    out, _ = run_import(write(tmp_path, lines))
+    assert out.strip() == "created 0, updated 1, unchanged 1"
+    case = DisclosureRequest.objects.get(reference="R-1")
+    assert (case.status, case.on_time, case.due_on) == (
+        "closed",
+        False,
+        date(2025, 10, 30),
+    )
+    event = RequestEvent.objects.get(request=case, kind=EventKind.UPDATED_BY_IMPORT)
+    assert event.payload["changed"] == {
+        "outcome": {"before": "", "after": "disclosed"},
+        "closed_on": {"before": None, "after": "2025-11-03"},
+    }
+    assert (event.status_before, event.status_after) == ("in_progress", "closed")
+    assert RequestEvent.objects.filter(request=case).count() == 2
+    # The consultation of the unchanged row is still the one imported.
+    assert Consultation.objects.count() == 1
+
+
+def test_export_then_reimport_is_unchanged(tmp_path):
+    make_agency("XCCG")
+    lines = [HEADER] + [
+        ledger_line(reference=f"R-{index:02d}", **cells)
+        for index, (_, cells, *_) in enumerate(CLOCK_CASES)
+    ]
+    run_import(write(tmp_path, lines))
+    exported = tmp_path / "export.csv"
+    call_command(
+        "export_ledger", "requests", "--output", str(exported), stderr=io.StringIO()
+    )
+    out, err = run_import(exported)
+    assert out.strip() == f"created 0, updated 0, unchanged {len(CLOCK_CASES)}"
+    assert "忽略" not in err
+    xlsx = tmp_path / "export.xlsx"
+    call_command(
+        "export_ledger", "requests", "--output", str(xlsx), stderr=io.StringIO()
+    )
+    out, _ = run_import(xlsx)
+    assert out.strip() == f"created 0, updated 0, unchanged {len(CLOCK_CASES)}"
+
+
+def test_export_of_an_online_case_and_agency_filter(agency, other_agency):
+    case = register(agency, date(2025, 9, 26))
+    register(other_agency, date(2025, 9, 26))
+    rows = export_rows("--agency", "XCCG")
+    assert rows == [
+        {
+            "agency": "XCCG",
+            "reference": case.reference,
+            "received_on": "2025-09-26",
+            "channel": "online",
+            "applicant_type": "natural_person",
+            "applicant_name": "张三",
+            "description": "请公开2025年城市管理案件处置情况统计",
+            "supplement_requested_on": "",
+            "supplement_received_on": "",
+            "consultation_started_on": "",
+            "consultation_ended_on": "",
+            "extended": "0",
+            "fee_notice_on": "",
+            "fee_amount_yuan": "",
+            "fee_paid_on": "",
+            "outcome": "",
+            "closed_on": "",
+            "due_on": "2025-10-30",
+            "provisional": "0",
+            "on_time": "",
+            "state": "open",
+        }
+    ]
+
+
+def test_unknown_export_agency_is_an_error():
+    with pytest.raises(CommandError, match="未知的机关代码"):
+        call_command("export_ledger", "requests", "--agency", "NOPE")
+
+
+# --- serial numbers ---------------------------------------------------------------------
+
+
+def test_serials_never_collide_with_online_registration(tmp_path, agency):
+    online = register(agency, date(2025, 3, 3))  # XCCG-2025-00001, serial 1
+    path = write(
+        tmp_path,
+        [
+            HEADER,
+            ledger_line(reference="XCCG-2025-0001", received_on="2025-03-04"),  # taken
+            ledger_line(reference="XCCG-2025-0040", received_on="2025-03-05"),
+            ledger_line(reference="纸质-17", received_on="2025-03-06"),
+            ledger_line(reference="XCCG-2026-0009", received_on="2025-12-30"),
+        ],
+    )
+    run_import(path)
+    serials = dict(
+        DisclosureRequest.objects.values_list("reference", "serial").exclude(
+            pk=online.pk
+        )
+    )
+    assert serials == {
+        "XCCG-2025-0001": 41,
+        "XCCG-2025-0040": 40,
+        "纸质-17": 42,
+        "XCCG-2026-0009": 43,
+    }
+    assert dict(Counter.objects.filter(agency=agency).values_list("year", "last")) == {
+        2025: 43,
+        2026: 9,
+    }
+    later = register(agency, date(2025, 3, 7))
+    assert later.reference == "XCCG-2025-00044"
+    assert register(agency, date(2026, 1, 5)).reference == "XCCG-2026-00010"
+
+
+def test_applicants_without_id_are_reused_per_agency_name_and_type(tmp_path):
+    make_agency("XCCG")
+    make_agency("XCJW")
+    run_import(
+        write(
+            tmp_path, [HEADER, ledger_line(reference="R-1", received_on="2025-09-26")]
+        )
+    )
+    first = DisclosureRequest.objects.get(reference="R-1").applicant
+    run_import(
+        write(
+            tmp_path,
+            [
+                HEADER,
+                ledger_line(reference="R-2", received_on="2025-09-29"),
+                ledger_line(reference="R-3", received_on="2025-09-29", agency="XCJW"),
+                ledger_line(
+                    reference="R-4",
+                    received_on="2025-09-29",
+                    applicant_type="enterprise",
+                ),
+            ],
+            name="second.csv",
+        )
+    )
+    applicants = {
+        case.reference: case.applicant_id
+        for case in DisclosureRequest.objects.order_by("reference")
+    }
+    assert applicants["R-2"] == first.pk
+    assert len({applicants["R-1"], applicants["R-3"], applicants["R-4"]}) == 3
+    assert Applicant.objects.count() == 3
