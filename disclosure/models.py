@@ -58,7 +58,9 @@ class Agency(TimeStampedModel):
         related_name="children",
     )
     # Materialised path "/ROOT/CHILD/" so a subtree is one indexed prefix query.
-    path = models.CharField(max_length=1000, editable=False, db_index=True, default="")
+    path = models.CharField(
+        _("层级路径"), max_length=1000, editable=False, db_index=True, default=""
+    )
     accepted_channels = models.JSONField(
         _("受理的申请方式"), default=default_channels, blank=True
     )
@@ -129,7 +131,12 @@ class CalendarYear(TimeStampedModel):
     official = models.BooleanField(_("已按国务院通知录入"), default=False)
     notice = models.CharField(_("通知"), max_length=300, blank=True)
     loaded_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("录入人"),
     )
 
     class Meta:

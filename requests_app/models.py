@@ -93,13 +93,15 @@ class FeeMethodChoice(models.TextChoices):
 class DisclosureRequest(TimeStampedModel):
     """政府信息公开申请 — one application, from receipt to its single outcome."""
 
+    # Not indexed alone: every index below that filters by agency leads with it.
     agency = models.ForeignKey(
         Agency,
         on_delete=models.PROTECT,
         related_name="requests",
         verbose_name=_("机关"),
+        db_index=False,
     )
-    reference = models.CharField(_("编号"), max_length=64, unique=True)
+    reference = models.CharField(_("编号"), max_length=64)
     year = models.PositiveSmallIntegerField(_("年度"), editable=False)
     serial = models.PositiveIntegerField(_("序号"), editable=False)
     query_code = models.CharField(
@@ -120,7 +122,8 @@ class DisclosureRequest(TimeStampedModel):
         blank=True,
         help_text=_("第三十一条：签收、确认或提交之日的依据"),
     )
-    description = models.TextField(_("申请内容"))
+    # Blank only for old ledger rows that recorded none; the forms require it.
+    description = models.TextField(_("申请内容"), blank=True)
     formats = models.JSONField(_("信息提供形式"), default=list, blank=True)
     delivery = models.JSONField(_("获取信息方式"), default=list, blank=True)
     assigned_to = models.ForeignKey(
@@ -130,6 +133,7 @@ class DisclosureRequest(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_requests",
+        db_index=False,  # the (assigned_to, status) index serves it
     )
     status = models.CharField(
         _("状态"),
@@ -213,6 +217,10 @@ class DisclosureRequest(TimeStampedModel):
         verbose_name_plural = _("公开申请")
         ordering = ["-received_on", "-id"]
         constraints = [
+            # Ledgers key cases by agency + reference (contract §5).
+            models.UniqueConstraint(
+                fields=["agency", "reference"], name="unique_request_reference"
+            ),
             models.UniqueConstraint(
                 fields=["agency", "year", "serial"], name="unique_request_serial"
             ),
@@ -295,6 +303,7 @@ class EventKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("申请人撤回")
     CLOSED_LAPSED = "closed_lapsed", _("逾期终止")
     ASSIGNED = "assigned", _("分配经办人")
+    APPLICANT_TYPE_CORRECTED = "applicant_type_corrected", _("更正申请人类型")
     DUE_DATE_RECOMPUTED = "due_date_recomputed", _("日历更新，重新计算期限")
     LETTER_ISSUED = "letter_issued", _("生成文书")
     ACKNOWLEDGEMENT_SENT = "acknowledgement_sent", _("发送受理回执")
@@ -334,7 +343,10 @@ class RequestEvent(models.Model):
     """An append-only fact on a case: who did what, when, and how the due date moved."""
 
     request = models.ForeignKey(
-        DisclosureRequest, on_delete=models.PROTECT, related_name="events"
+        DisclosureRequest,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("申请"),
     )
     kind = models.CharField(_("事项"), max_length=40, choices=EventKind.choices)
     actor = models.ForeignKey(

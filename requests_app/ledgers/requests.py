@@ -315,11 +315,13 @@ def _chunks(items: Sequence, size: int = BATCH_SIZE) -> Iterable[Sequence]:
         yield items[start : start + size]
 
 
-def stored_requests(references: Sequence[str]) -> dict[str, StoredRequest]:
-    """The stored applications with these references, by reference (a few queries per
+def stored_requests(
+    references: Sequence[str],
+) -> dict[tuple[int, str], StoredRequest]:
+    """The stored applications with these references, by (agency, reference) (a few queries per
     2,000 references). Several consultations are summed up as the ledger shows them:
     the first start, and the last reply once all have ended."""
-    stored: dict[str, StoredRequest] = {}
+    stored: dict[tuple[int, str], StoredRequest] = {}
     for chunk in _chunks(references):
         rows = DisclosureRequest.objects.filter(reference__in=chunk).values_list(
             *_STORED_FIELDS
@@ -337,7 +339,7 @@ def stored_requests(references: Sequence[str]) -> dict[str, StoredRequest]:
             started = min((start for start, _ in spans), default=None)
             ends = [end for _, end in spans if end is not None]
             ended = max(ends) if spans and len(ends) == len(spans) else None
-            stored[values["reference"]] = StoredRequest(
+            stored[values["agency_id"], values["reference"]] = StoredRequest(
                 pk=values["pk"],
                 agency_id=values["agency_id"],
                 year=values["year"],
@@ -392,26 +394,22 @@ def ledger_plan(*, sheet: Sheet, progress: Progress | None = None) -> Plan:
         ticker.tick(done)
     duplicates = duplicate_keys(
         [
-            (row.number, row.get("reference"))
+            (row.number, (row.get("agency"), row.get("reference")))
             for row in sheet.rows
             if row.get("reference")
         ]
     )
     for number, first in duplicates.items():
-        # The stored reference is unique across agencies, not only within one.
+        # Rows are keyed by agency + reference (contract §5).
         problems.append(RowProblem(number, "reference", f"编号与第{first}行重复。"))
     stored = stored_requests([row.reference for row in rows])
     new: list[LedgerRow] = []
     changed: list[tuple[LedgerRow, StoredRequest]] = []
     unchanged = 0
     for row in rows:
-        existing = stored.get(row.reference)
+        existing = stored.get((row.agency.pk, row.reference))
         if existing is None:
             new.append(row)
-        elif existing.agency_id != row.agency.pk:
-            problems.append(
-                RowProblem(row.number, "reference", "编号已被其他机关的申请使用。")
-            )
         elif existing.facts == row.facts:
             unchanged += 1
         else:

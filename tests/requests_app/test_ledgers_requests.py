@@ -489,15 +489,20 @@ def test_missing_required_column_is_reported_on_row_1(tmp_path):
     ]
 
 
-def test_reference_of_another_agency_is_refused(tmp_path, agency, other_agency):
-    case = register(other_agency, date(2025, 9, 26))
+def test_same_reference_in_two_agencies_is_two_cases(tmp_path, agency, other_agency):
+    """Rows are keyed by agency + reference (contract §5): another agency's case with
+    the same reference is neither touched nor confused with this one."""
+    theirs = register(other_agency, date(2025, 9, 26))
     path = write(
         tmp_path,
-        [HEADER, ledger_line(reference=case.reference, received_on="2025-09-26")],
+        [HEADER, ledger_line(reference=theirs.reference, received_on="2025-09-26")],
     )
-    assert refused(path).splitlines() == [
-        "row 2, column reference: 编号已被其他机关的申请使用。"
-    ]
+    out, _ = run_import(path)
+    assert out.strip() == "created 1, updated 0, unchanged 0"
+    ours = DisclosureRequest.objects.get(agency=agency, reference=theirs.reference)
+    assert ours.pk != theirs.pk
+    theirs.refresh_from_db()
+    assert theirs.agency_id == other_agency.pk
 
 
 def test_dry_run_writes_nothing(tmp_path):
