@@ -47,7 +47,14 @@ APPLICANT_TYPES = [
     ("legal_service_org", 4),
     ("other_org", 4),
 ]
-CHANNELS = [("online", 70), ("letter", 15), ("in_person", 8), ("email", 4), ("fax", 2), ("other", 1)]
+CHANNELS = [
+    ("online", 70),
+    ("letter", 15),
+    ("in_person", 8),
+    ("email", 4),
+    ("fax", 2),
+    ("other", 1),
+]
 CATEGORIES = [
     "regulation", "normative_document", "organisation", "plan", "fiscal",
     "government_decision", "licensing", "penalty", "coercion", "fees",
@@ -82,7 +89,9 @@ def copy(table: str, columns: list[str], rows) -> int:
             count += 1
             if count % 50000 == 0:
                 buffer.seek(0)
-                raw.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+                raw.copy_expert(
+                    f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer
+                )
                 buffer = io.StringIO()
         buffer.seek(0)
         raw.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
@@ -107,13 +116,29 @@ def agencies(n: int) -> list[tuple[int, str, str]]:
     rows = [(1, "CITY", None, "/CITY/", "某市人民政府")]
     districts = max(1, round((n - 1) ** 0.5 / 1.2))
     for d in range(districts):
-        rows.append((len(rows) + 1, f"D{d:02d}", 1, f"/CITY/D{d:02d}/", f"某市第{d + 1}区人民政府"))
+        rows.append(
+            (
+                len(rows) + 1,
+                f"D{d:02d}",
+                1,
+                f"/CITY/D{d:02d}/",
+                f"某市第{d + 1}区人民政府",
+            )
+        )
     district_rows = rows[1:]
     i = 0
     while len(rows) < n:
         parent = district_rows[i % len(district_rows)]
         code = f"{parent[1]}-{i:03d}"
-        rows.append((len(rows) + 1, code, parent[0], f"{parent[3]}{code}/", f"{parent[4]}部门{i}"))
+        rows.append(
+            (
+                len(rows) + 1,
+                code,
+                parent[0],
+                f"{parent[3]}{code}/",
+                f"{parent[4]}部门{i}",
+            )
+        )
         i += 1
     copy(
         "disclosure_agency",
@@ -184,13 +209,17 @@ def requests(n: int, agency_rows, rng: random.Random) -> tuple[int, list[int]]:
             elif roll < 0.15:
                 start = calendar.add_workdays(received_on, 5)
                 end = calendar.add_workdays(start, rng.randint(3, 15))
-                pauses.append(deadlines.Pause(deadlines.PauseKind.CONSULTATION, start, end))
+                pauses.append(
+                    deadlines.Pause(deadlines.PauseKind.CONSULTATION, start, end)
+                )
                 consultations.append((request_id, start, end))
             elif roll < 0.16:
                 fee_notice = calendar.add_workdays(received_on, 4)
                 if rng.random() < 0.7:
                     fee_paid = calendar.add_workdays(fee_notice, rng.randint(1, 15))
-                pauses.append(deadlines.Pause(deadlines.PauseKind.FEE, fee_notice, fee_paid))
+                pauses.append(
+                    deadlines.Pause(deadlines.PauseKind.FEE, fee_notice, fee_paid)
+                )
             if rng.random() < 0.03 and sup_req is None:
                 extended = True
             clock = deadlines.compute_clock(
@@ -208,7 +237,11 @@ def requests(n: int, agency_rows, rng: random.Random) -> tuple[int, list[int]]:
             if sup_req and not sup_rec:
                 _, lapse_on = deadlines.supplement_lapse(sup_req, 15, calendar)
                 if lapse_on <= LAST_DAY:
-                    status, outcome, closed_on = "closed", "other.no_supplement", lapse_on
+                    status, outcome, closed_on = (
+                        "closed",
+                        "other.no_supplement",
+                        lapse_on,
+                    )
                 else:
                     status = "awaiting_supplement"
             elif fee_notice and not fee_paid:
@@ -220,7 +253,8 @@ def requests(n: int, agency_rows, rng: random.Random) -> tuple[int, list[int]]:
             elif not (recent and rng.random() < 0.6):
                 start = sup_rec or received_on
                 closed_on = calendar.add_workdays(
-                    start, max(1, min(rng.randint(3, 22), (clock.due_on - start).days + 2))
+                    start,
+                    max(1, min(rng.randint(3, 22), (clock.due_on - start).days + 2)),
                 )
                 if rng.random() < 0.02:
                     outcome = "other.withdrawn"
@@ -272,7 +306,8 @@ def publications(n: int, agency_rows, rng: random.Random) -> int:
             category = rng.choice(CATEGORIES)
             repealed = (
                 published + timedelta(days=rng.randint(100, 900))
-                if category in {"regulation", "normative_document"} and rng.random() < 0.2
+                if category in {"regulation", "normative_document"}
+                and rng.random() < 0.2
                 else None
             )
             for channel in rng.sample(PUBLICATION_CHANNELS, rng.randint(1, 2)):
@@ -297,13 +332,22 @@ def publications(n: int, agency_rows, rng: random.Random) -> int:
 
 
 def appeals(n: int, agency_rows, closed_ids: list[int], rng: random.Random) -> int:
-    kinds = ["reconsideration", "litigation_direct", "litigation_after_reconsideration", "complaint"]
+    kinds = [
+        "reconsideration",
+        "litigation_direct",
+        "litigation_after_reconsideration",
+        "complaint",
+    ]
 
     def rows():
         for aid in range(1, n + 1):
             agency_id = agency_rows[rng.randrange(len(agency_rows))][0]
             filed = random_weekday(rng, FIRST_DAY, LAST_DAY)
-            decided = filed + timedelta(days=rng.randint(20, 200)) if rng.random() < 0.8 else None
+            decided = (
+                filed + timedelta(days=rng.randint(20, 200))
+                if rng.random() < 0.8
+                else None
+            )
             result = rng.choice(["upheld", "corrected", "other"]) if decided else ""
             yield (NOW, NOW, agency_id, f"AP-{aid:06d}", rng.choice(kinds), filed, "",
                    None, result, decided, "", "")  # fmt: skip
@@ -323,7 +367,7 @@ def reset_sequences() -> None:
             "disclosure_publication",
         ):  # fmt: skip
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
             )
         cursor.execute("ANALYZE")
@@ -332,7 +376,9 @@ def reset_sequences() -> None:
 def generate(*, requests_count: int, agencies_count: int, publications_count: int,
              appeals_count: int, seed: int = 42) -> dict[str, float]:  # fmt: skip
     if connection.vendor != "postgresql":
-        raise SystemExit("bench/generate.py needs PostgreSQL: set DATABASE_URL=postgres://…")
+        raise SystemExit(
+            "bench/generate.py needs PostgreSQL: set DATABASE_URL=postgres://…"
+        )
     rng = random.Random(seed)
     started = time.perf_counter()
     truncate()

@@ -46,6 +46,7 @@ from requests_app.admin_forms import (
     AppealForm,
     AssignForm,
     CaseActionForm,
+    CorrectApplicantTypeForm,
     EndConsultationForm,
     ExtendForm,
     IssueFeeNoticeForm,
@@ -75,6 +76,7 @@ from requests_app.outcomes import Outcome
 from requests_app.selectors import request_events, request_list_for_staff
 from requests_app.services import (
     request_assign,
+    request_correct_applicant_type,
     request_end_consultation,
     request_extend,
     request_issue_fee_notice,
@@ -131,6 +133,13 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
     _transition(Action.REPLY, ReplyForm, request_reply),
     _transition(Action.WITHDRAW, WithdrawForm, request_withdraw),
     CaseAction("assign", "分配经办人", AssignForm, request_assign, None),
+    CaseAction(
+        "correct_applicant_type",
+        "更正申请人类型",
+        CorrectApplicantTypeForm,
+        request_correct_applicant_type,
+        None,
+    ),
 )
 CASE_ACTIONS_BY_NAME = {case_action.name: case_action for case_action in CASE_ACTIONS}
 

@@ -291,6 +291,17 @@ class WithdrawForm(CaseActionForm):
     )
 
 
+class CorrectApplicantTypeForm(CaseActionForm):
+    applicant_type = forms.ChoiceField(
+        label=_("申请人类型"),
+        choices=ApplicantType.choices,
+        help_text=_("决定该申请计入年度报告表三的哪一列。"),
+    )
+    reason = forms.CharField(
+        label=_("更正理由"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class AssignForm(CaseActionForm):
     clerk = forms.ModelChoiceField(
         label=_("经办人"),

@@ -887,6 +887,33 @@ def request_assign(
     return disclosure_request
 
 
+@transaction.atomic
+def request_correct_applicant_type(
+    *, actor: User | None, request_id: int, applicant_type: str, reason: str
+) -> DisclosureRequest:
+    """Staff correct the applicant category the form recorded (contract §1.2): it decides
+    the column of report table 三, so the change is recorded with its reason."""
+    disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
+    if applicant_type not in ApplicantType.values:
+        raise ApplicationError("申请人类型无效。", field="applicant_type")
+    if not reason.strip():
+        raise ApplicationError("请写明更正理由。", field="reason")
+    before = disclosure_request.applicant_type
+    if before == applicant_type:
+        return disclosure_request
+    disclosure_request.applicant_type = applicant_type
+    disclosure_request.save(update_fields=["applicant_type", "updated_at"])
+    RequestEvent.objects.create(
+        request=disclosure_request,
+        kind=EventKind.APPLICANT_TYPE_CORRECTED,
+        actor=actor,
+        status_before=disclosure_request.status,
+        status_after=disclosure_request.status,
+        payload={"before": before, "after": applicant_type, "reason": reason.strip()},
+    )
+    return disclosure_request
+
+
 def requests_recompute_due_dates(years: list[int], actor: User | None = None) -> int:
     """After a calendar change: recompute every open case's clock; record each change.
     Closed cases are left untouched (contract §3)."""

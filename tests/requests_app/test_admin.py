@@ -273,6 +273,7 @@ def test_the_case_page_is_read_only_and_explains_the_due_date(client, clerk, own
         "答复",
         "申请人撤回",
         "分配经办人",
+        "更正申请人类型",
     ]
     assert post.status_code == 403
 

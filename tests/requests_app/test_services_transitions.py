@@ -11,6 +11,7 @@ from disclosure.exceptions import ApplicationError, NotFound
 from requests_app.models import Applicant, DisclosureRequest, EventKind, RequestEvent
 from requests_app.services import (
     request_close_lapsed,
+    request_correct_applicant_type,
     request_end_consultation,
     request_extend,
     request_issue_fee_notice,
@@ -466,3 +467,34 @@ def test_event_rows_are_append_only(agency):
         RequestEvent.objects.filter(request=case).update(kind="x")
     with pytest.raises(PermissionError):
         RequestEvent.objects.filter(request=case).delete()
+
+
+def test_staff_correct_the_applicant_type(agency, clerk, other_clerk):
+    case = register(agency, date(2025, 9, 26))
+    with pytest.raises(NotFound):
+        request_correct_applicant_type(
+            actor=other_clerk,
+            request_id=case.pk,
+            applicant_type="enterprise",
+            reason="x",
+        )
+    with pytest.raises(ApplicationError) as excinfo:
+        request_correct_applicant_type(
+            actor=clerk, request_id=case.pk, applicant_type="company", reason="x"
+        )
+    assert excinfo.value.field == "applicant_type"
+    case = request_correct_applicant_type(
+        actor=clerk,
+        request_id=case.pk,
+        applicant_type="legal_service_org",
+        reason="申请人为律师事务所",
+    )
+    assert case.applicant_type == "legal_service_org"
+    event = RequestEvent.objects.get(
+        request=case, kind=EventKind.APPLICANT_TYPE_CORRECTED
+    )
+    assert event.payload == {
+        "before": "natural_person",
+        "after": "legal_service_org",
+        "reason": "申请人为律师事务所",
+    }
