@@ -16,7 +16,7 @@ TODAY = date(2026, 11, 29)
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_replies_exactly_one_wins(agency, clerk):
     case = register(agency, date(2025, 9, 26))
     barrier = threading.Barrier(20)
