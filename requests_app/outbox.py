@@ -9,6 +9,8 @@ idempotent tasks, nothing is done twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from importlib import import_module
 
 from django.conf import settings
 from django.db import transaction
@@ -26,12 +28,39 @@ def outbox_enqueue(task_name: str, **kwargs: object) -> OutboxMessage:
     return message
 
 
+def outbox_enqueue_many(
+    task_name: str, kwargs_list: Sequence[dict[str, object]]
+) -> list[OutboxMessage]:
+    """Record one ``task_name`` call per item of ``kwargs_list`` with one insert, all
+    dispatched by one callback after the commit."""
+    if not kwargs_list:
+        return []
+    messages = OutboxMessage.objects.bulk_create(
+        OutboxMessage(task_name=task_name, kwargs=kwargs) for kwargs in kwargs_list
+    )
+    ids = [message.pk for message in messages]
+    transaction.on_commit(lambda: outbox_dispatch(message_ids=ids, limit=len(ids)))
+    return messages
+
+
+class TaskFailed(Exception):
+    """An eagerly run task failed: the message was delivered, the work was not done."""
+
+
 def _send(message: OutboxMessage) -> None:
     from config.celery import app
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
+        if message.task_name not in app.tasks:
+            # Celery discovers task modules only when a worker starts; in-process
+            # (eager) the module named by the task is imported on first use.
+            import_module(message.task_name.rpartition(".")[0])
         task = app.tasks[message.task_name]
-        task.apply(kwargs=message.kwargs, throw=True)
+        # A transient failure retried eagerly comes back as celery's Retry exception
+        # (propagated): handled below like a broker error, the row stays pending.
+        result = task.apply(kwargs=message.kwargs, throw=False)
+        if result.failed():
+            raise TaskFailed(f"{type(result.result).__name__}: {result.result}")
     else:
         app.send_task(message.task_name, kwargs=message.kwargs, retry=False)
 
@@ -52,6 +81,15 @@ def outbox_dispatch(*, message_ids: list[int] | None = None, limit: int = 500) -
             continue
         try:
             _send(message)
+        except TaskFailed as exc:
+            # Eager mode (no broker): the task ran and failed after its own retries,
+            # as a worker's would. Keeping the row pending would re-run a poison
+            # message at every drain and hold up the messages behind it.
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                last_error=str(exc)[:2000]
+            )
+            logger.error("outbox: %s failed (%s)", message.task_name, exc)
+            continue
         except Exception as exc:  # the broker is down: keep the work for later
             OutboxMessage.objects.filter(pk=message.pk).update(
                 dispatched_at=None, last_error=f"{type(exc).__name__}: {exc}"[:2000]

@@ -68,9 +68,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-    )
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # PostgreSQL restarts must not need an app restart: health-check reused connections.
@@ -80,7 +78,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "disclosure.User"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -106,14 +106,10 @@ MEDIA_ROOT = env.path("GONGKAI_PRIVATE_ROOT", default=BASE_DIR / "private")
 MEDIA_URL = "/private-media-not-served/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://gongkai")
-}
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://gongkai")}
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
@@ -168,16 +164,22 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# Publishing to a dead broker must fail fast so the outbox keeps the work instead.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Publishing happens right after the commit, inside the web request: a dead broker
+# (connection refused) fails in milliseconds, a hung one within these timeouts, and the
+# outbox keeps the work for the drain. The socket timeout stays above the 1 s BRPOP
+# timeout of the worker's Redis transport.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    # An unacknowledged task (its worker died) is redelivered after this many seconds;
+    # it must exceed the longest task time limit.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
 CELERY_BEAT_SCHEDULE = {
     # Every day at 07:00 Beijing time: close lapsed cases, send reminders and overdue notices.
