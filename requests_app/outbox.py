@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 def outbox_enqueue(task_name: str, **kwargs: object) -> OutboxMessage:
     """Record ``task_name(**kwargs)`` for dispatch after the current transaction commits."""
     message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
-    transaction.on_commit(lambda: outbox_dispatch(message_ids=[message.pk]))
+    transaction.on_commit(lambda: _dispatch_one(message))
     return message
 
 
@@ -73,31 +73,38 @@ def outbox_dispatch(*, message_ids: list[int] | None = None, limit: int = 500) -
         pending = pending.filter(pk__in=message_ids)
     sent = 0
     for message in list(pending[:limit]):
-        # Claim the row first so two drains never send the same message.
-        claimed = OutboxMessage.objects.filter(
-            pk=message.pk, dispatched_at__isnull=True
-        ).update(dispatched_at=timezone.now(), attempts=message.attempts + 1)
-        if not claimed:
-            continue
-        try:
-            _send(message)
-        except TaskFailed as exc:
-            # Eager mode (no broker): the task ran and failed after its own retries,
-            # as a worker's would. Keeping the row pending would re-run a poison
-            # message at every drain and hold up the messages behind it.
-            OutboxMessage.objects.filter(pk=message.pk).update(
-                last_error=str(exc)[:2000]
-            )
-            logger.error("outbox: %s failed (%s)", message.task_name, exc)
-            continue
-        except Exception as exc:  # the broker is down: keep the work for later
-            OutboxMessage.objects.filter(pk=message.pk).update(
-                dispatched_at=None, last_error=f"{type(exc).__name__}: {exc}"[:2000]
-            )
-            logger.warning("outbox: %s kept for later (%s)", message.task_name, exc)
-            break
-        sent += 1
+        outcome = _dispatch_one(message)
+        if outcome is None:
+            break  # the broker is down: the rest waits for the next drain
+        sent += outcome
     return sent
+
+
+def _dispatch_one(message: OutboxMessage) -> bool | None:
+    """Claim and send one message: True when sent, False when another drain had it or
+    its eager run failed, None when the broker is down (the row stays pending)."""
+    # Claim the row first so two drains never send the same message.
+    claimed = OutboxMessage.objects.filter(
+        pk=message.pk, dispatched_at__isnull=True
+    ).update(dispatched_at=timezone.now(), attempts=message.attempts + 1)
+    if not claimed:
+        return False
+    try:
+        _send(message)
+    except TaskFailed as exc:
+        # Eager mode (no broker): the task ran and failed after its own retries, as a
+        # worker's would. Keeping the row pending would re-run a poison message at
+        # every drain and hold up the messages behind it.
+        OutboxMessage.objects.filter(pk=message.pk).update(last_error=str(exc)[:2000])
+        logger.error("outbox: %s failed (%s)", message.task_name, exc)
+        return False
+    except Exception as exc:  # the broker is down: keep the work for later
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            dispatched_at=None, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        logger.warning("outbox: %s kept for later (%s)", message.task_name, exc)
+        return None
+    return True
 
 
 def outbox_pending_count() -> int:
