@@ -288,22 +288,26 @@ def request_register(
 # --- transitions -----------------------------------------------------------------------
 
 
-def _check_date(
-    disclosure_request: DisclosureRequest,
-    value: date,
-    label: str,
-    today: date,
+def _lock_for(
     *,
-    field: str,
+    actor: User | None,
+    request_id: int,
     action: Action,
-) -> None:
-    """Refuse a transition the table does not allow before looking at its dates, then
-    dates before the receipt or in the future."""
+    on: date,
+    label: str,
+    field: str,
+    today: date | None,
+) -> DisclosureRequest:
+    """Lock the case for ``action`` dated ``on``: refuse an action the table does not
+    allow before looking at its date, then dates before the receipt or in the future."""
+    today = today or timezone.localdate()
+    disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
     next_status(disclosure_request.status, action)
-    if value < disclosure_request.received_on:
+    if on < disclosure_request.received_on:
         raise ApplicationError(f"{label}不能早于收到申请日期。", field=field)
-    if value > today:
+    if on > today:
         raise ApplicationError(f"{label}不能晚于今天。", field=field)
+    return disclosure_request
 
 
 def _transition(
@@ -372,15 +376,14 @@ def request_request_supplement(
 ) -> DisclosureRequest:
     """补正 (Art. 30): tell the applicant once and completely what to supplement. The notice
     is due by WD(received_on, 7); a later one is flagged. The clock stops (C3)."""
-    today = today or timezone.localdate()
-    disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(
-        disclosure_request,
-        requested_on,
-        "补正告知日期",
-        today,
-        field="requested_on",
+    disclosure_request = _lock_for(
+        actor=actor,
+        request_id=request_id,
         action=Action.REQUEST_SUPPLEMENT,
+        on=requested_on,
+        label="补正告知日期",
+        field="requested_on",
+        today=today,
     )
     if not items.strip():
         raise ApplicationError("请写明需要补正的事项。", field="items")
@@ -422,15 +425,14 @@ def request_receive_supplement(
     today: date | None = None,
 ) -> DisclosureRequest:
     """The supplement arrived: the reply period restarts from this day (C2)."""
-    today = today or timezone.localdate()
-    disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(
-        disclosure_request,
-        received_on,
-        "补正收到日期",
-        today,
-        field="received_on",
+    disclosure_request = _lock_for(
+        actor=actor,
+        request_id=request_id,
         action=Action.RECEIVE_SUPPLEMENT,
+        on=received_on,
+        label="补正收到日期",
+        field="received_on",
+        today=today,
     )
     requested_on = disclosure_request.supplement_requested_on
     if requested_on and received_on < requested_on:
@@ -457,15 +459,14 @@ def request_start_consultation(
     today: date | None = None,
 ) -> DisclosureRequest:
     """征求意见 (Art. 32, 34): the consultation's days are excluded from the period (C4)."""
-    today = today or timezone.localdate()
-    disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(
-        disclosure_request,
-        started_on,
-        "征求意见日期",
-        today,
-        field="started_on",
+    disclosure_request = _lock_for(
+        actor=actor,
+        request_id=request_id,
         action=Action.START_CONSULTATION,
+        on=started_on,
+        label="征求意见日期",
+        field="started_on",
+        today=today,
     )
     if not party.strip():
         raise ApplicationError("请填写征求意见对象。", field="party")
@@ -504,15 +505,14 @@ def request_end_consultation(
 ) -> DisclosureRequest:
     """The consulted parties answered (or their 15 working days ran out): the clock runs
     again. Ends every consultation still running on the case."""
-    today = today or timezone.localdate()
-    disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(
-        disclosure_request,
-        ended_on,
-        "征求意见结束日期",
-        today,
-        field="ended_on",
+    disclosure_request = _lock_for(
+        actor=actor,
+        request_id=request_id,
         action=Action.END_CONSULTATION,
+        on=ended_on,
+        label="征求意见结束日期",
+        field="ended_on",
+        today=today,
     )
     running = list(disclosure_request.consultations.filter(ended_on__isnull=True))
     if running and ended_on < max(c.started_on for c in running):
@@ -543,15 +543,14 @@ def request_issue_fee_notice(
 ) -> DisclosureRequest:
     """收费通知 (国办函〔2020〕109号): one method per application; the amount follows the
     tiers. The payment wait is excluded from the period (C5)."""
-    today = today or timezone.localdate()
-    disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(
-        disclosure_request,
-        notice_on,
-        "收费通知日期",
-        today,
-        field="notice_on",
+    disclosure_request = _lock_for(
+        actor=actor,
+        request_id=request_id,
         action=Action.ISSUE_FEE_NOTICE,
+        on=notice_on,
+        label="收费通知日期",
+        field="notice_on",
+        today=today,
     )
     if disclosure_request.fee_notice_on is not None:
         raise ApplicationError("本申请已发出过收费通知。", field="method")
@@ -588,15 +587,14 @@ def request_issue_fee_notice(
 def request_settle_fee(
     *, actor: User | None, request_id: int, paid_on: date, today: date | None = None
 ) -> DisclosureRequest:
-    today = today or timezone.localdate()
-    disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(
-        disclosure_request,
-        paid_on,
-        "缴费日期",
-        today,
-        field="paid_on",
+    disclosure_request = _lock_for(
+        actor=actor,
+        request_id=request_id,
         action=Action.SETTLE_FEE,
+        on=paid_on,
+        label="缴费日期",
+        field="paid_on",
+        today=today,
     )
     if disclosure_request.fee_notice_on and paid_on < disclosure_request.fee_notice_on:
         raise ApplicationError("缴费日期不能早于收费通知日期。", field="paid_on")
@@ -628,15 +626,14 @@ def request_extend(
     today: date | None = None,
 ) -> DisclosureRequest:
     """延期答复 (Art. 33(2)): once, approved and notified on or before the due date (C6)."""
-    today = today or timezone.localdate()
-    disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(
-        disclosure_request,
-        approved_on,
-        "延期批准日期",
-        today,
-        field="approved_on",
+    disclosure_request = _lock_for(
+        actor=actor,
+        request_id=request_id,
         action=Action.EXTEND,
+        on=approved_on,
+        label="延期批准日期",
+        field="approved_on",
+        today=today,
     )
     if not reason.strip():
         raise ApplicationError("请写明延期理由。", field="reason")
@@ -673,15 +670,14 @@ def request_set_delay(
 ) -> DisclosureRequest:
     """Art. 35: a reasonable delayed reply date set for a large or frequent application
     becomes the due date (C9)."""
-    today = today or timezone.localdate()
-    disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(
-        disclosure_request,
-        decided_on,
-        "决定日期",
-        today,
-        field="decided_on",
+    disclosure_request = _lock_for(
+        actor=actor,
+        request_id=request_id,
         action=Action.SET_DELAY,
+        on=decided_on,
+        label="决定日期",
+        field="decided_on",
+        today=today,
     )
     if delayed_due_on <= decided_on:
         raise ApplicationError("延迟答复期限应晚于决定日期。", field="delayed_due_on")
@@ -710,15 +706,14 @@ def request_reply(
     today: date | None = None,
 ) -> DisclosureRequest:
     """答复: close the case with one outcome code (contract §1.3) and its legal basis."""
-    today = today or timezone.localdate()
-    disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(
-        disclosure_request,
-        replied_on,
-        "答复日期",
-        today,
-        field="replied_on",
+    disclosure_request = _lock_for(
+        actor=actor,
+        request_id=request_id,
         action=Action.REPLY,
+        on=replied_on,
+        label="答复日期",
+        field="replied_on",
+        today=today,
     )
     if outcome not in OUTCOMES:
         raise ApplicationError(f"未知的办理结果：{outcome}", field="outcome")
@@ -785,15 +780,14 @@ def request_withdraw(
     note: str = "",
     today: date | None = None,
 ) -> DisclosureRequest:
-    today = today or timezone.localdate()
-    disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
-    _check_date(
-        disclosure_request,
-        withdrawn_on,
-        "撤回日期",
-        today,
-        field="withdrawn_on",
+    disclosure_request = _lock_for(
+        actor=actor,
+        request_id=request_id,
         action=Action.WITHDRAW,
+        on=withdrawn_on,
+        label="撤回日期",
+        field="withdrawn_on",
+        today=today,
     )
     return _transition(
         disclosure_request,
