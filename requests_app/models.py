@@ -558,8 +558,12 @@ class Appeal(TimeStampedModel):
 class Notification(models.Model):
     """An in-app notice to a staff user; e-mailed too. One per (user, key)."""
 
+    # The (user, key) and (user, read_at) indexes serve lookups by user.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     request = models.ForeignKey(
         DisclosureRequest,
