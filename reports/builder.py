@@ -267,6 +267,26 @@ def fee_sentence(fees: Mapping[str, Any]) -> str:
     return f"{notices}；{collected}。"
 
 
+# The outcome groups of table 三, each with the rows it sums: the breakdown in the
+# draft always adds up to 办结 (R3.7).
+OUTCOME_GROUPS = (
+    ("予以公开", ("R3.1",)),
+    ("部分公开", ("R3.2",)),
+    ("不予公开", tuple(f"R3.3.{n}" for n in range(1, 9))),
+    ("无法提供", ("R3.4.1", "R3.4.2", "R3.4.3")),
+    ("不予处理", tuple(f"R3.5.{n}" for n in range(1, 6))),
+    ("其他处理", ("R3.6.1", "R3.6.2", "R3.6.3")),
+)
+
+
+def _outcome_breakdown(rows: Mapping[str, Mapping[str, int]]) -> str:
+    """ "予以公开2件、部分公开1件、…" over every group of table 三, all six listed."""
+    return "、".join(
+        f"{label}{sum(rows[row]['total'] for row in group)}件"
+        for label, group in OUTCOME_GROUPS
+    )
+
+
 def _draft_2021(report: Mapping[str, Any]) -> dict[str, str]:
     name = report["agency"]["name"]
     rows = report["table3"]["rows"]
@@ -288,8 +308,8 @@ def _draft_2021(report: Mapping[str, Any]) -> dict[str, str]:
             f"行政规范性文件{documents['in_force']}件。",
             heading[1],
             f"本年度新收政府信息公开申请{rows['R1']['total']}件，上年结转"
-            f"{rows['R2']['total']}件；办结{rows['R3.7']['total']}件，其中予以公开"
-            f"{rows['R3.1']['total']}件、部分公开{rows['R3.2']['total']}件；"
+            f"{rows['R2']['total']}件；办结{rows['R3.7']['total']}件，其中"
+            f"{_outcome_breakdown(rows)}；"
             f"结转下年度继续办理{rows['R4']['total']}件。",
             heading[2],
             PLACEHOLDER,

@@ -270,7 +270,8 @@ def letter_context(
         "channel": str(Channel(case.channel).label)
         if case.channel in Channel.values
         else case.channel,
-        "description": case.description,
+        # Quoted inside a sentence (“…”。): its own closing full stop would double it.
+        "description": case.description.strip().rstrip("。.；;"),
         "formats": _labels(case.formats, InfoFormat),
         "delivery": _labels(case.delivery, Delivery),
         "agency": case.agency.name,

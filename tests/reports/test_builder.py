@@ -394,8 +394,8 @@ def test_draft_narrative_uses_the_figures():
 
     assert list(narrative) == ["overview", "problems", "other_matters"]
     assert (
-        "本年度新收政府信息公开申请4件，上年结转0件；办结3件，其中予以公开3件、部分公开0件；"
-        "结转下年度继续办理1件。"
+        "本年度新收政府信息公开申请4件，上年结转0件；办结3件，其中予以公开3件、部分公开0件、"
+        "不予公开0件、无法提供0件、不予处理0件、其他处理0件；结转下年度继续办理1件。"
     ) in narrative["overview"]
     assert (
         "本年度因政府信息公开工作被申请行政复议1件，被提起行政诉讼0件。"
