@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from disclosure.login_throttle import throttled_login
@@ -14,6 +15,11 @@ admin.site.login = throttled_login(admin.site.login)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Browsers ask for /favicon.ico on every page (the admin links none).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url="/static/img/favicon.svg", permanent=True),
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"
