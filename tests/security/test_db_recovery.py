@@ -128,7 +128,8 @@ def test_next_request_after_the_connection_is_killed(
 
     # then: with health checks the very next request reconnects and succeeds; the
     # settings' CONN_HEALTH_CHECKS=True is what spares users the one failed request
-    assert killed == [first_pid]
+    # Other tests' leftover connections (a live server's threads) may die with it.
+    assert first_pid in killed
     assert seen == statuses
     assert json.loads(first_body)["count"] == 1
     assert json.loads(body)["count"] == 1

@@ -103,7 +103,7 @@ def wait_for(condition: Callable[[], object], *, seconds: float, what: str) -> o
 
 
 @pytest.fixture
-def broker(settings) -> Iterator[redis.Redis]:
+def broker(settings, monkeypatch) -> Iterator[redis.Redis]:
     if not redis_is_up():
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     client = redis.Redis.from_url(BROKER_URL)
@@ -111,6 +111,9 @@ def broker(settings) -> Iterator[redis.Redis]:
     previous = celery_app.conf.broker_url
     settings.CELERY_BROKER_URL = BROKER_URL
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Celery reads CELERY_BROKER_URL from the environment before its own settings
+    # (CI sets it for the whole run).
+    monkeypatch.setenv("CELERY_BROKER_URL", BROKER_URL)
     celery_app.conf.broker_url = BROKER_URL
     reset_broker_connections()
     cache.clear()
