@@ -9,6 +9,7 @@ settings or the clock: ``today`` is always a parameter.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -155,17 +156,97 @@ class DeadlineState(StrEnum):
     PAUSED = "paused"
 
 
+# The step texts repeat across cases (the same receipt dates, the same due dates), and a
+# ledger import computes a clock per row: the calendar-independent pieces are cached.
+# Steps are immutable, so one instance can stand in several results.
+_TEXT_CACHE_SIZE = 8192
+
+
+@functools.lru_cache(maxsize=_TEXT_CACHE_SIZE)
+def _date_text(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def format_date(day: date) -> str:
     """Return ``day`` as 2025年10月30日."""
-    return f"{day.year}年{day.month}月{day.day}日"
+    return _date_text(day)
 
 
 def format_span(first: date, last: date) -> str:
     """Return 2025年10月9日至10月15日 (the year is not repeated within one year)."""
-    end = (
-        f"{last.month}月{last.day}日" if first.year == last.year else format_date(last)
+    end = f"{last.month}月{last.day}日" if first.year == last.year else _date_text(last)
+    return f"{_date_text(first)}至{end}"
+
+
+@functools.lru_cache(maxsize=_TEXT_CACHE_SIZE)
+def _receipt_step(received_on: date) -> ClockStep:
+    return ClockStep(
+        code="C2",
+        text=f"收到申请：{_date_text(received_on)}（不计当日）",
+        on=received_on,
     )
-    return f"{format_date(first)}至{end}"
+
+
+_LIMIT_STEPS = {
+    regime.code: ClockStep(
+        code="C1",
+        text=f"答复期限：{regime.reply_limit}个工作日（{_LIMIT_ARTICLE[regime.code]}）",
+        days=regime.reply_limit,
+    )
+    for regime in (REGIME_2019, REGIME_2008)
+}
+_EXTENSION_STEPS = {
+    regime.code: ClockStep(
+        code="C6",
+        text=(
+            f"延期：{regime.extension_days}个工作日"
+            f"（{_EXTENSION_ARTICLE[regime.code]}）"
+        ),
+        days=regime.extension_days,
+    )
+    for regime in (REGIME_2019, REGIME_2008)
+}
+
+
+@functools.lru_cache(maxsize=_TEXT_CACHE_SIZE)
+def _supplement_requested_step(requested: date) -> ClockStep:
+    return ClockStep(
+        code="C3", text=f"告知补正：{_date_text(requested)}（第三十条）", on=requested
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _supplement_awaited_step(remaining: int) -> ClockStep:
+    return ClockStep(
+        code="C3",
+        text=(
+            "等待补正：暂无答复截止日；收到补正后重新计算，"
+            f"届时剩余{remaining}个工作日（第三十条）"
+        ),
+        days=remaining,
+    )
+
+
+@functools.lru_cache(maxsize=_TEXT_CACHE_SIZE)
+def _supplement_received_step(received: date) -> ClockStep:
+    return ClockStep(
+        code="C2",
+        text=(
+            f"收到补正：{_date_text(received)}，答复期限自该日重新计算"
+            "（不计当日，第三十条）"
+        ),
+        on=received,
+    )
+
+
+@functools.lru_cache(maxsize=_TEXT_CACHE_SIZE)
+def _due_step(due_on: date, total: int) -> ClockStep:
+    return ClockStep(
+        code="C7",
+        text=f"答复截止日：{_date_text(due_on)}（第{total}个工作日）",
+        on=due_on,
+        days=total,
+    )
 
 
 def _union_workdays(
@@ -211,6 +292,47 @@ def _provisional_step(
     return ClockStep(code="provisional", text=text)
 
 
+def _clock_result(
+    *,
+    regime: Regime,
+    start: date,
+    excluded: int,
+    extension: int,
+    due_on: date | None,
+    provisional_until: date | None,
+    waiting_for: str | None,
+    remaining: int | None,
+    steps: list[ClockStep],
+    calendar: WorkingDayCalendar,
+) -> ClockResult:
+    """The result of :func:`compute_clock`; the provisional note is added to ``steps``
+    when a year from ``start`` to ``provisional_until`` has no official notice yet."""
+    provisional = False
+    if provisional_until is not None:
+        # The same years decide the flag and the note; one look-up in the common case
+        # of a single year.
+        if start.year == provisional_until.year:
+            provisional = not calendar.is_official_year(start.year)
+        else:
+            provisional = calendar.is_provisional_range(start, provisional_until)
+        if provisional:
+            note = _provisional_step(start, provisional_until, calendar)
+            if note is not None:
+                steps.append(note)
+    return ClockResult(
+        regime=regime,
+        start_on=start,
+        limit_days=regime.reply_limit,
+        excluded_days=excluded,
+        extension_days=extension,
+        due_on=due_on,
+        provisional=provisional,
+        waiting_for=waiting_for,
+        remaining_workdays=remaining,
+        steps=tuple(steps),
+    )
+
+
 def compute_clock(clock: ClockInput, calendar: WorkingDayCalendar) -> ClockResult:
     """Apply C1–C7 and C9 to ``clock`` and explain the result step by step.
 
@@ -223,144 +345,82 @@ def compute_clock(clock: ClockInput, calendar: WorkingDayCalendar) -> ClockResul
     working days will be left when the wait ends. An Art. 35 date does not depend on
     the calendar, so it is never provisional.
     """
-    regime = regime_for(clock.received_on)
+    received_on = clock.received_on
+    regime = regime_for(received_on)
     extension = regime.extension_days if clock.extended else 0
-    steps = [
-        ClockStep(
-            code="C2",
-            text=f"收到申请：{format_date(clock.received_on)}（不计当日）",
-            on=clock.received_on,
-        ),
-        ClockStep(
-            code="C1",
-            text=(
-                f"答复期限：{regime.reply_limit}个工作日"
-                f"（{_LIMIT_ARTICLE[regime.code]}）"
-            ),
-            days=regime.reply_limit,
-        ),
-    ]
+    steps = [_receipt_step(received_on), _LIMIT_STEPS[regime.code]]
 
-    def result(
-        *,
-        start: date,
-        excluded: int,
-        due_on: date | None,
-        provisional_until: date | None,
-        waiting_for: str | None = None,
-        remaining: int | None = None,
-    ) -> ClockResult:
-        if provisional_until is not None:
-            note = _provisional_step(start, provisional_until, calendar)
-            if note is not None:
-                steps.append(note)
-        return ClockResult(
-            regime=regime,
-            start_on=start,
-            limit_days=regime.reply_limit,
-            excluded_days=excluded,
-            extension_days=extension,
-            due_on=due_on,
-            provisional=provisional_until is not None
-            and calendar.is_provisional_range(start, provisional_until),
-            waiting_for=waiting_for,
-            remaining_workdays=remaining,
-            steps=tuple(steps),
-        )
-
-    start = clock.received_on
-    if clock.supplement_requested_on is not None:
-        requested = clock.supplement_requested_on
-        steps.append(
-            ClockStep(
-                code="C3",
-                text=f"告知补正：{format_date(requested)}（第三十条）",
-                on=requested,
-            )
-        )
+    start = received_on
+    requested = clock.supplement_requested_on
+    if requested is not None:
+        steps.append(_supplement_requested_step(requested))
         if clock.supplement_received_on is None:
             remaining = regime.reply_limit + extension
-            steps.append(
-                ClockStep(
-                    code="C3",
-                    text=(
-                        "等待补正：暂无答复截止日；收到补正后重新计算，"
-                        f"届时剩余{remaining}个工作日（第三十条）"
-                    ),
-                    days=remaining,
-                )
-            )
-            return result(
+            steps.append(_supplement_awaited_step(remaining))
+            return _clock_result(
+                regime=regime,
                 start=start,
                 excluded=0,
+                extension=extension,
                 due_on=None,
                 provisional_until=requested,
                 waiting_for="supplement",
                 remaining=remaining,
+                steps=steps,
+                calendar=calendar,
             )
         start = clock.supplement_received_on
-        steps.append(
-            ClockStep(
-                code="C2",
-                text=(
-                    f"收到补正：{format_date(start)}，答复期限自该日重新计算"
-                    "（不计当日，第三十条）"
-                ),
-                on=start,
-            )
-        )
+        steps.append(_supplement_received_step(start))
 
-    running = sorted(
-        (pause for pause in clock.pauses if pause.ended_on is None),
-        key=lambda pause: pause.started_on,
-    )
-    # A running pause absorbs the later part of any closed pause that overlaps it, so
-    # only closed-pause days up to its start are certain to count on their own.
-    cutoff = running[0].started_on if running else None
-    spans: list[tuple[date, date]] = []
-    closed = sorted(
-        (
-            (pause.started_on, pause.ended_on, pause)
-            for pause in clock.pauses
-            if pause.ended_on is not None
-        ),
-        key=lambda item: (item[0], item[1]),
-    )
-    for started_on, ended_on, pause in closed:
-        after = max(started_on, start)
-        through = ended_on if cutoff is None else min(ended_on, cutoff)
-        days = calendar.workdays_between(after, through)
-        if through > after:
-            spans.append((after, through))
-        steps.append(
-            ClockStep(
-                code="C4" if pause.kind is PauseKind.CONSULTATION else "C5",
-                text=(
-                    f"{_pause_label(pause.kind)}："
-                    f"{format_span(started_on, ended_on)}，"
-                    f"不计入期限的工作日{days}个（{_pause_basis(pause.kind, regime)}）"
-                ),
-                on=started_on,
-                days=days,
-            )
+    excluded = 0
+    running: list[Pause] = []
+    # Most cases have no pause at all: nothing to sort, nothing to exclude.
+    if clock.pauses:
+        running = sorted(
+            (pause for pause in clock.pauses if pause.ended_on is None),
+            key=lambda pause: pause.started_on,
         )
-    excluded = _union_workdays(spans, calendar)
-    if len(closed) > 1:
-        steps.append(
-            ClockStep(
-                code="C4",
-                text=f"不计入期限的工作日合计：{excluded}个（重叠的日子只计一次）",
-                days=excluded,
-            )
+        # A running pause absorbs the later part of any closed pause that overlaps it,
+        # so only closed-pause days up to its start are certain to count on their own.
+        cutoff = running[0].started_on if running else None
+        spans: list[tuple[date, date]] = []
+        closed = sorted(
+            (
+                (pause.started_on, pause.ended_on, pause)
+                for pause in clock.pauses
+                if pause.ended_on is not None
+            ),
+            key=lambda item: (item[0], item[1]),
         )
+        for started_on, ended_on, pause in closed:
+            after = max(started_on, start)
+            through = ended_on if cutoff is None else min(ended_on, cutoff)
+            days = calendar.workdays_between(after, through)
+            if through > after:
+                spans.append((after, through))
+            steps.append(
+                ClockStep(
+                    code="C4" if pause.kind is PauseKind.CONSULTATION else "C5",
+                    text=(
+                        f"{_pause_label(pause.kind)}："
+                        f"{format_span(started_on, ended_on)}，"
+                        f"不计入期限的工作日{days}个（{_pause_basis(pause.kind, regime)}）"
+                    ),
+                    on=started_on,
+                    days=days,
+                )
+            )
+        excluded = _union_workdays(spans, calendar)
+        if len(closed) > 1:
+            steps.append(
+                ClockStep(
+                    code="C4",
+                    text=f"不计入期限的工作日合计：{excluded}个（重叠的日子只计一次）",
+                    days=excluded,
+                )
+            )
     if extension:
-        steps.append(
-            ClockStep(
-                code="C6",
-                text=f"延期：{extension}个工作日（{_EXTENSION_ARTICLE[regime.code]}）",
-                days=extension,
-            )
-        )
+        steps.append(_EXTENSION_STEPS[regime.code])
 
     if running:
         pause = running[0]
@@ -371,7 +431,7 @@ def compute_clock(clock: ClockInput, calendar: WorkingDayCalendar) -> ClockResul
             ClockStep(
                 code="C4b",
                 text=(
-                    f"{_pause_label(pause.kind)}：{format_date(pause.started_on)}起，"
+                    f"{_pause_label(pause.kind)}：{_date_text(pause.started_on)}起，"
                     f"尚未结束，期间暂无答复截止日；{ending}后剩余{remaining}个工作日"
                     f"（{_pause_basis(pause.kind, regime)}）"
                 ),
@@ -379,49 +439,61 @@ def compute_clock(clock: ClockInput, calendar: WorkingDayCalendar) -> ClockResul
                 days=remaining,
             )
         )
-        return result(
+        return _clock_result(
+            regime=regime,
             start=start,
             excluded=excluded,
+            extension=extension,
             due_on=None,
             provisional_until=pause.started_on,
             waiting_for=pause.kind.value,
             remaining=remaining,
+            steps=steps,
+            calendar=calendar,
         )
 
     total = regime.reply_limit + excluded + extension
     statutory_due = calendar.add_workdays(start, total)
-    if clock.delayed_due_on is None:
-        steps.append(
-            ClockStep(
-                code="C7",
-                text=f"答复截止日：{format_date(statutory_due)}（第{total}个工作日）",
-                on=statutory_due,
-                days=total,
-            )
-        )
-        return result(
+    delayed = clock.delayed_due_on
+    if delayed is None:
+        steps.append(_due_step(statutory_due, total))
+        return _clock_result(
+            regime=regime,
             start=start,
             excluded=excluded,
+            extension=extension,
             due_on=statutory_due,
             provisional_until=statutory_due,
+            waiting_for=None,
+            remaining=None,
+            steps=steps,
+            calendar=calendar,
         )
-    delayed = clock.delayed_due_on
     steps += [
         ClockStep(
             code="C7",
-            text=f"法定答复截止日：{format_date(statutory_due)}（第{total}个工作日）",
+            text=f"法定答复截止日：{_date_text(statutory_due)}（第{total}个工作日）",
             on=statutory_due,
             days=total,
         ),
         ClockStep(
             code="C9",
-            text=f"延期答复：机关确定的合理答复期限为{format_date(delayed)}（第三十五条）",
+            text=f"延期答复：机关确定的合理答复期限为{_date_text(delayed)}（第三十五条）",
             on=delayed,
         ),
-        ClockStep(code="C9", text=f"答复截止日：{format_date(delayed)}", on=delayed),
+        ClockStep(code="C9", text=f"答复截止日：{_date_text(delayed)}", on=delayed),
     ]
-    return result(
-        start=start, excluded=excluded, due_on=delayed, provisional_until=None
+    return _clock_result(
+        regime=regime,
+        start=start,
+        excluded=excluded,
+        extension=extension,
+        due_on=delayed,
+        provisional_until=None,
+        waiting_for=None,
+        remaining=None,
+        steps=steps,
+        calendar=calendar,
     )
 
 

@@ -17,6 +17,8 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
+from typing import NamedTuple
 
 HEADER_ROW = 1
 XLSX_MAGIC = b"PK\x03\x04"
@@ -61,15 +63,36 @@ class LedgerRefused(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class SheetRow:
-    """One data row: its row number in the file and its cells by column name (stripped
-    text, "" for an empty cell or a column the file does not have)."""
+class SheetLayout:
+    """Where the cells of every row of one sheet are: ``names`` are the declared columns
+    in their declared order (the order of ``SheetRow.values``), ``index`` the place of
+    each in ``values``, ``present`` those the file has, in the order of its header."""
+
+    names: tuple[str, ...]
+    present: tuple[str, ...]
+    index: Mapping[str, int]
+
+
+class SheetRow(NamedTuple):
+    """One data row: its row number in the file and its cells (stripped text, "" for an
+    empty cell or a column the file does not have).
+
+    ``values`` holds one cell per declared column, in the declared order, so that a
+    large ledger is read by position instead of building a dictionary per row."""
 
     number: int
-    cells: Mapping[str, str]
+    values: tuple[str, ...]
+    layout: SheetLayout
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """The cells of the columns the file has, by column name."""
+        index = self.layout.index
+        return {name: self.values[index[name]] for name in self.layout.present}
 
     def get(self, column: str) -> str:
-        return self.cells.get(column, "")
+        position = self.layout.index.get(column)
+        return "" if position is None else self.values[position]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +134,9 @@ def _csv_records(data: bytes) -> Iterator[list[str]]:
         text = data.decode("gb18030", errors="strict").lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    strip = str.strip
     for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        yield [cell.strip() for cell in record]
+        yield list(map(strip, record))
 
 
 def _xlsx_records(data: bytes) -> Iterator[list[str]]:
@@ -137,6 +161,13 @@ def _header_index(columns: Sequence[Column]) -> dict[str, str]:
         index[column.name.lower()] = column.name
         index[column.label] = column.name
     return index
+
+
+def _picker(positions: Sequence[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """A function returning the cells at ``positions`` of a record, as a tuple."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    return lambda record: tuple(record[position] for position in positions)
 
 
 def read_sheet(
@@ -201,16 +232,27 @@ def read_sheet(
             )
     if problems:
         raise LedgerRefused(problems)
+    names = tuple(column.name for column in columns)
+    layout = SheetLayout(
+        names=names,
+        present=tuple(positions),
+        index={name: place for place, name in enumerate(names)},
+    )
+    # Each record gets one "" appended, which the columns the file lacks point at (-1);
+    # a short record is padded, so one C-level itemgetter picks every cell.
+    picks = [positions.get(name, -1) for name in names]
+    width = max(positions.values(), default=-1) + 2
+    pick = _picker(picks)
+    offset = HEADER_ROW - first_number
     rows: list[SheetRow] = []
     for number, record in numbered[1:]:
         if not any(record):
             continue
-        width = len(record)
-        cells = {
-            name: record[position] if position < width else ""
-            for name, position in positions.items()
-        }
-        rows.append(SheetRow(number - first_number + HEADER_ROW, cells))
+        if len(record) < width:
+            record.extend([""] * (width - len(record)))
+        else:
+            record.append("")
+        rows.append(SheetRow(number + offset, pick(record), layout))
     ordered = tuple(column.name for column in columns if column.name in positions)
     return Sheet(columns=ordered, rows=tuple(rows), ignored=tuple(ignored))
 

@@ -5,13 +5,25 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from disclosure.models import Agency
+from requests_app.ledgers import requests as requests_ledger
+from requests_app.ledgers.parsing import RowReader, read_sheet
+from requests_app.ledgers.requests import COLUMNS as LEDGER_COLUMNS
+from requests_app.ledgers.requests import (
+    RowFastReader,
+    copy_text,
+    copy_value,
+    row_read,
+)
 from requests_app.models import (
     Applicant,
     Consultation,
@@ -758,3 +770,177 @@ def test_applicants_without_id_are_reused_per_agency_name_and_type(tmp_path):
     assert applicants["R-2"] == first.pk
     assert len({applicants["R-1"], applicants["R-3"], applicants["R-4"]}) == 3
     assert Applicant.objects.count() == 3
+
+
+# --- the fast paths: reading by position, one clock per set of dates, COPY text ----------
+
+# Good cells of each column, then bad ones; the later dates of a row may still come in
+# the wrong order.
+GOOD_CELLS = {
+    "agency": ("XCCG",),
+    "reference": ("R-1", "x" * 64),
+    "received_on": ("2025-03-03", "2025/3/3", "2019-05-14"),
+    "channel": ("online", "letter"),
+    "applicant_type": ("natural_person", "enterprise"),
+    "applicant_name": ("张三", "", "名" * 200),
+    "description": ("", "申请公开", "a\tb\\c"),
+    "extended": ("", "0", "1"),
+    "fee_amount_yuan": ("", "100", "12.5"),
+    "outcome": ("", "disclosed"),
+    "closed_on": ("", "2025-03-31", "2025年3月31日"),
+}
+GOOD_LATER_DATES = ("", "", "2025-03-05", "2025-03-20", "2025年3月10日")
+BAD_CELLS = (
+    "",
+    "XCJW",
+    "x" * 65,
+    "名" * 201,
+    "2025-02-30",
+    "2025-02-01",
+    "soon",
+    "pigeon",
+    "2",
+    "1.234",
+    "-1",
+    "nonsense",
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.fixed_dictionaries(
+        {
+            column: st.sampled_from(GOOD_CELLS.get(column, GOOD_LATER_DATES))
+            for column in COLUMNS
+        }
+    ),
+    spoiled=st.dictionaries(
+        st.sampled_from(COLUMNS), st.sampled_from(BAD_CELLS), max_size=2
+    ),
+)
+def test_fast_reading_agrees_with_the_checked_reading(cells, spoiled):
+    """A row the fast reader takes is exactly what the checked reader makes of it, and
+    it takes every row without problems (the others are worded by row_read)."""
+    cells.update(spoiled)
+    agencies = {"XCCG": Agency(pk=1, code="XCCG", supplement_period_days=15)}
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([COLUMNS, [cells[column] for column in COLUMNS]])
+    (sheet_row,) = read_sheet(buffer.getvalue().encode(), columns=LEDGER_COLUMNS).rows
+    problems: list = []
+    checked = row_read(RowReader(sheet_row, problems), agencies)
+    fast = RowFastReader(agencies).read(sheet_row.number, sheet_row.values)
+    if problems:
+        assert fast is None
+    else:
+        assert fast is not None
+        assert fast == checked
+
+
+def test_copy_text_and_values():
+    assert copy_text("第一行\n第二行\t制表 C:\\路径\r") == (
+        "第一行\\n第二行\\t制表 C:\\\\路径\\r"
+    )
+    assert copy_text("\\N") == "\\\\N"
+    assert copy_text("普通文字") == "普通文字"
+    assert [
+        copy_value(value)
+        for value in (
+            None,
+            True,
+            False,
+            0,
+            Decimal("100.00"),
+            date(2025, 9, 26),
+            datetime(2025, 9, 26, 8, 30, tzinfo=UTC),
+            [],
+            {"source": "台账.csv", "row": 2},
+            [{"text": "a\nb", "on": None}],
+            "a\tb",
+        )
+    ] == [
+        "\\N",
+        "t",
+        "f",
+        "0",
+        "100.00",
+        "2025-09-26",
+        "2025-09-26T08:30:00+00:00",
+        "[]",
+        '{"source": "台账.csv", "row": 2}',
+        '[{"text": "a\\\\nb", "on": null}]',
+        "a\\tb",
+    ]
+
+
+def test_rows_with_the_same_dates_store_the_same_clock(tmp_path):
+    """The clock is computed once per set of dates in an import: cases sharing them
+    store what a case imported alone stores."""
+    make_agency("XCCG")
+    dates = {
+        "received_on": "2025-06-03",
+        "consultation_started_on": "2025-06-10",
+        "consultation_ended_on": "2025-06-17",
+        "extended": "1",
+    }
+    run_import(
+        write(
+            tmp_path,
+            [
+                HEADER,
+                ledger_line(reference="R-1", **dates),
+                ledger_line(reference="R-2", **{**dates, "extended": "0"}),
+            ],
+        )
+    )
+    run_import(write(tmp_path, [HEADER, ledger_line(reference="R-4", **dates)]))
+    clocks = {
+        case.reference: (
+            case.due_on,
+            case.provisional,
+            case.remaining_workdays,
+            case.clock_explanation,
+            case.clock_steps,
+            case.supplement_notice_due_on,
+        )
+        for case in DisclosureRequest.objects.all()
+    }
+    assert clocks["R-1"] == clocks["R-4"]
+    # Consultation 06-11..06-17 (5 days) and the extension: WD(06-03, 45).
+    assert clocks["R-1"][0] == date(2025, 8, 5)
+    assert clocks["R-2"][0] == date(2025, 7, 8)
+    assert clocks["R-1"][3].splitlines()[-2:] == [
+        "延期：20个工作日（第三十三条第二款）",
+        "答复截止日：2025年8月5日（第45个工作日）",
+    ]
+
+
+def test_a_failure_while_writing_leaves_nothing(tmp_path, monkeypatch):
+    """An error in the middle of the rows (on PostgreSQL, while the COPY of the cases
+    runs) is raised as itself and nothing is written: not the cases before it, nor the
+    applicants and serial counters made for them."""
+    make_agency("XCCG")
+    derive = requests_ledger.case_values
+    calls = iter(range(100))
+
+    def failing(*args, **kwargs):
+        if next(calls) == 2:
+            raise RuntimeError("第3行出错")
+        return derive(*args, **kwargs)
+
+    monkeypatch.setattr(requests_ledger, "case_values", failing)
+    path = write(
+        tmp_path,
+        [HEADER]
+        + [
+            ledger_line(reference=f"R-{index}", received_on="2025-09-26")
+            for index in range(5)
+        ],
+    )
+    with pytest.raises(RuntimeError, match="第3行出错"):
+        run_import(path)
+    assert DisclosureRequest.objects.count() == 0
+    assert RequestEvent.objects.count() == 0
+    assert Applicant.objects.count() == 0
+    assert Counter.objects.count() == 0
+    monkeypatch.setattr(requests_ledger, "case_values", derive)
+    assert run_import(path)[0].strip() == "created 5, updated 0, unchanged 0"
