@@ -20,11 +20,11 @@ from requests_app.ledgers.parsing import (
     ImportSummary,
     LedgerRefused,
     Progress,
-    ProgressTicker,
     RowProblem,
     RowReader,
     Sheet,
     duplicate_keys,
+    sheet_rows_read,
 )
 
 CODE_MAX_LENGTH = 32
@@ -113,13 +113,9 @@ def ledger_import_sheet(
 ) -> ImportSummary:
     """Import the agencies ledger: create new agencies, rename or move changed ones."""
     problems: list[RowProblem] = []
-    ticker = ProgressTicker(progress, "校验", len(sheet.rows))
-    rows: list[AgencyRow] = []
-    for done, sheet_row in enumerate(sheet.rows, start=1):
-        row = _row_read(RowReader(sheet_row, problems))
-        if row is not None:
-            rows.append(row)
-        ticker.tick(done)
+    rows: list[AgencyRow] = sheet_rows_read(
+        sheet, _row_read, problems=problems, progress=progress
+    )
     for number, first in duplicate_keys(
         [(row.number, row.get("code")) for row in sheet.rows if row.get("code")]
     ).items():

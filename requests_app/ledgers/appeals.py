@@ -21,11 +21,11 @@ from requests_app.ledgers.parsing import (
     ImportSummary,
     LedgerRefused,
     Progress,
-    ProgressTicker,
     RowProblem,
     RowReader,
     Sheet,
     duplicate_keys,
+    sheet_rows_read,
 )
 from requests_app.models import Appeal, DisclosureRequest
 
@@ -137,13 +137,12 @@ def ledger_import_sheet(
     problems: list[RowProblem] = []
     agencies = agencies_by_code({row.get("agency") for row in sheet.rows})
     requests = _requests_by_reference(sheet, agencies)
-    ticker = ProgressTicker(progress, "校验", len(sheet.rows))
-    rows: list[AppealRow] = []
-    for done, sheet_row in enumerate(sheet.rows, start=1):
-        row = _row_read(RowReader(sheet_row, problems), agencies, requests)
-        if row is not None:
-            rows.append(row)
-        ticker.tick(done)
+    rows: list[AppealRow] = sheet_rows_read(
+        sheet,
+        lambda reader: _row_read(reader, agencies, requests),
+        problems=problems,
+        progress=progress,
+    )
     for number, first in duplicate_keys(
         [(row.number, (row.get("agency"), row.get("reference"))) for row in sheet.rows]
     ).items():

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 HEADER_ROW = 1
 XLSX_MAGIC = b"PK\x03\x04"
@@ -492,3 +492,25 @@ class ProgressTicker:
         self._progress(self._stage, min(done, self._total), self._total)
         while self._next <= done:
             self._next += self._step
+
+
+T = TypeVar("T")
+
+
+def sheet_rows_read(
+    sheet: Sheet,
+    read: Callable[[RowReader], T | None],
+    *,
+    problems: list[RowProblem],
+    progress: Progress | None,
+) -> list[T]:
+    """Read every row of ``sheet`` with ``read`` (None for a row with problems, which
+    ``read`` adds to ``problems``), reporting progress as the 校验 stage."""
+    ticker = ProgressTicker(progress, "校验", len(sheet.rows))
+    rows: list[T] = []
+    for done, sheet_row in enumerate(sheet.rows, start=1):
+        row = read(RowReader(sheet_row, problems))
+        if row is not None:
+            rows.append(row)
+        ticker.tick(done)
+    return rows

@@ -27,11 +27,11 @@ from requests_app.ledgers.parsing import (
     ImportSummary,
     LedgerRefused,
     Progress,
-    ProgressTicker,
     RowProblem,
     RowReader,
     Sheet,
     duplicate_keys,
+    sheet_rows_read,
 )
 
 BATCH_SIZE = 2000
@@ -83,13 +83,12 @@ def ledger_import_sheet(
     """Import the statistics ledger: all rows checked, then written in bulk."""
     problems: list[RowProblem] = []
     agencies = agencies_by_code({row.get("agency") for row in sheet.rows})
-    ticker = ProgressTicker(progress, "校验", len(sheet.rows))
-    rows: list[StatisticRow] = []
-    for done, sheet_row in enumerate(sheet.rows, start=1):
-        row = _row_read(RowReader(sheet_row, problems), agencies)
-        if row is not None:
-            rows.append(row)
-        ticker.tick(done)
+    rows: list[StatisticRow] = sheet_rows_read(
+        sheet,
+        lambda reader: _row_read(reader, agencies),
+        problems=problems,
+        progress=progress,
+    )
     for number, first in duplicate_keys(
         [
             (row.number, (row.get("agency"), row.get("year"), row.get("key")))
