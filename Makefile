@@ -10,10 +10,14 @@ PORT ?= 8000
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# pip also builds the optional C lookup of the working-day calendar (setup.py); without a
+# C compiler it is skipped and the pure-Python calendar answers alike.
+$(STAMP): pyproject.toml setup.py disclosure/_workdays.c
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	@$(PY) -c "import disclosure._workdays" 2>/dev/null \
+	  || echo "note: no C compiler, so the calendar's C lookup was not built; the pure-Python one is used"
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 

@@ -13,10 +13,15 @@ found by bisection, so no operation walks the calendar day by day.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+
+try:  # the optional C lookup built by `make install` (setup.py); same answers
+    from disclosure._workdays import WorkdayTable
+except ImportError:  # pragma: no cover - no C compiler where this was installed
+    WorkdayTable = None
 
 _ONE_DAY = timedelta(days=1)
 _TABLE_MAX_YEARS = 60
@@ -71,13 +76,28 @@ class WorkingDayCalendar:
     # _counts[i]: working days with ordinals in [1, _specials[i]].
     _counts: tuple[int, ...] = field(init=False, repr=False, compare=False)
     # A dense table over the years that have rows gives O(1) answers where deadlines
-    # actually fall. _through[i] counts the working days with ordinals in
-    # [_table_start, _table_start + i] for i < _table_size; _working[k] is the k-th of
-    # them (_working[0] is a placeholder, never returned).
+    # actually fall. _through is indexed by date ordinal: for an ordinal in
+    # [_table_start, _table_end) it is the number of working days from _table_start up
+    # to and including that date; below _table_start it holds None. Indexing
+    # by the ordinal itself saves a subtraction and a bounds test on every call, for
+    # one shared pointer per day since year 1 (about 6 MB for a 2004 start).
+    # _working[k] is the k-th working day of the table (_working[0] is a placeholder,
+    # never returned).
     _table_start: int = field(init=False, repr=False, compare=False)
-    _table_size: int = field(init=False, repr=False, compare=False)
-    _through: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _table_end: int = field(init=False, repr=False, compare=False)
+    _through: list[int | None] = field(init=False, repr=False, compare=False)
     _working: tuple[date, ...] = field(init=False, repr=False, compare=False)
+    # add_workdays(day, n) is a callable made for each calendar rather than a method:
+    # the deadline engine and every sweep call it in bulk. It is the C table lookup
+    # of disclosure/_workdays.c when that is built, else _add_workdays_python (a
+    # closure: a bound method's extra call and attribute loads cost about a fifth of
+    # a call); the C lookup hands anything outside its table to the closure.
+    add_workdays: Callable[[date, int], date] = field(
+        init=False, repr=False, compare=False
+    )
+    _add_workdays_python: Callable[[date, int], date] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         kinds: dict[date, DayKind] = {}
@@ -122,7 +142,7 @@ class WorkingDayCalendar:
             last_year = date.fromordinal(self._specials[-1]).year + 1
             # A mistyped far-future row must not blow the table up; the closed form
             # still answers beyond it.
-            last_year = min(last_year, first_year + _TABLE_MAX_YEARS)
+            last_year = min(last_year, first_year + _TABLE_MAX_YEARS, date.max.year)
             start = date(first_year, 1, 1).toordinal()
             rest = {day.toordinal() for day in self._rest_days}
             makeup = {day.toordinal() for day in self._makeup_days}
@@ -130,12 +150,39 @@ class WorkingDayCalendar:
                 if ordinal in makeup or (0 < ordinal % 7 < 6 and ordinal not in rest):
                     working.append(ordinal)
                 through.append(len(working))
+        table: list[int | None] = [None] * start
+        table.extend(through)
+        working_days = (date.min, *map(date.fromordinal, working))
+        specials, offsets, counts = self._specials, self._offsets, self._counts
+
+        def add_workdays(day: date, n: int) -> date:
+            """Return WD(day, n): the n-th working day strictly after ``day``.
+
+            ``day`` itself is never counted, whatever kind of day it is; ``n == 0``
+            returns ``day``. Raises ``ValueError`` for a negative ``n``.
+            """
+            if n > 0:
+                try:
+                    return working_days[table[day.toordinal()] + n]
+                except (IndexError, TypeError):
+                    # After the table (IndexError) or before it (None + n): count
+                    # in closed form, which also reports a bad argument properly.
+                    pass
+            return _add_workdays_closed_form(specials, offsets, counts, day, n)
+
         object.__setattr__(self, "_table_start", start)
-        object.__setattr__(self, "_table_size", len(through))
-        object.__setattr__(self, "_through", tuple(through))
-        object.__setattr__(
-            self, "_working", (date.min, *map(date.fromordinal, working))
-        )
+        object.__setattr__(self, "_table_end", len(table))
+        object.__setattr__(self, "_through", table)
+        object.__setattr__(self, "_working", working_days)
+        object.__setattr__(self, "_add_workdays_python", add_workdays)
+        if WorkdayTable is not None:
+            object.__setattr__(
+                self,
+                "add_workdays",
+                WorkdayTable(start, through, working_days, add_workdays),
+            )
+        else:  # pragma: no cover - no C compiler where this was installed
+            object.__setattr__(self, "add_workdays", add_workdays)
 
     @classmethod
     def build(
@@ -155,55 +202,24 @@ class WorkingDayCalendar:
             return day not in self._rest_days
         return day in self._makeup_days
 
-    def add_workdays(self, day: date, n: int) -> date:
-        """Return WD(day, n): the n-th working day strictly after ``day``.
-
-        ``day`` itself is never counted, whatever kind of day it is; ``n == 0`` returns
-        ``day``. Raises ``ValueError`` for a negative ``n``.
-        """
-        index = day.toordinal() - self._table_start
-        # A negative index would silently wrap around; one past the end raises.
-        if index >= 0 and n > 0:
-            try:
-                return self._working[self._through[index] + n]
-            except IndexError:
-                pass  # beyond the table: count in closed form
-        return self._add_workdays_closed_form(day, n)
-
     def _add_workdays_closed_form(self, day: date, n: int) -> date:
-        """Return WD(day, n) from the weekday count and a bisection of the rows."""
-        if n <= 0:
-            if n == 0:
-                return day
-            msg = f"n must be >= 0, got {n}"
-            raise ValueError(msg)
-        specials = self._specials
-        offsets = self._offsets
-        ordinal = day.toordinal()
-        below = bisect_right(specials, ordinal)
-        weeks, rest = divmod(ordinal, 7)
-        target = 5 * weeks + (rest if rest < 5 else 5) + offsets[below - 1] + n
-        # The first special date by which `target` working days are reached; before it
-        # the offset is constant, so the answer is a plain weekday unless that weekday
-        # lies beyond the special date (then the special date is the answer).
-        index = bisect_left(self._counts, target, below)
-        weeks, rest = divmod(target - offsets[index - 1] - 1, 5)
-        result = 7 * weeks + rest + 1
-        if index < len(specials) and result >= specials[index]:
-            result = specials[index]
-        return date.fromordinal(result)
+        """Return WD(day, n) without the table (for tests that compare the two)."""
+        return _add_workdays_closed_form(
+            self._specials, self._offsets, self._counts, day, n
+        )
 
     def workdays_between(self, start: date, end: date) -> int:
         """Return the number of working days d with ``start < d <= end`` (0 if none)."""
         if end <= start:
             return 0
-        first = start.toordinal() - self._table_start
-        last = end.toordinal() - self._table_start
-        if first >= 0 and last < self._table_size:
-            return self._through[last] - self._through[first]
-        return self._workdays_through(end.toordinal()) - self._workdays_through(
-            start.toordinal()
-        )
+        first = start.toordinal()
+        last = end.toordinal()
+        if self._table_start <= first and last < self._table_end:
+            through_first = self._through[first]
+            through_last = self._through[last]
+            if through_first is not None and through_last is not None:
+                return through_last - through_first
+        return self._workdays_through(last) - self._workdays_through(first)
 
     def _workdays_through(self, ordinal: int) -> int:
         """Return the number of working days with ordinals in ``[1, ordinal]``."""
@@ -219,6 +235,34 @@ class WorkingDayCalendar:
         """Return whether any year from ``start`` to ``end`` (either order) is not official."""
         first, last = sorted((start.year, end.year))
         return any(year not in self.official_years for year in range(first, last + 1))
+
+
+def _add_workdays_closed_form(
+    specials: tuple[int, ...],
+    offsets: tuple[int, ...],
+    counts: tuple[int, ...],
+    day: date,
+    n: int,
+) -> date:
+    """Return WD(day, n) from the weekday count and a bisection of the special dates."""
+    if n <= 0:
+        if n == 0:
+            return day
+        msg = f"n must be >= 0, got {n}"
+        raise ValueError(msg)
+    ordinal = day.toordinal()
+    below = bisect_right(specials, ordinal)
+    weeks, rest = divmod(ordinal, 7)
+    target = 5 * weeks + (rest if rest < 5 else 5) + offsets[below - 1] + n
+    # The first special date by which `target` working days are reached; before it
+    # the offset is constant, so the answer is a plain weekday unless that weekday
+    # lies beyond the special date (then the special date is the answer).
+    index = bisect_left(counts, target, below)
+    weeks, rest = divmod(target - offsets[index - 1] - 1, 5)
+    result = 7 * weeks + rest + 1
+    if index < len(specials) and result >= specials[index]:
+        result = specials[index]
+    return date.fromordinal(result)
 
 
 def naive_add_workdays(calendar: WorkingDayCalendar, day: date, n: int) -> date:

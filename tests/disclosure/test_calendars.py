@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import chinese_calendar
 import pytest
@@ -471,3 +471,88 @@ def test_dates_outside_the_table(calendar: WorkingDayCalendar, day: date) -> Non
         assert calendar.add_workdays(day, n) == naive_add_workdays(calendar, day, n)
         later = naive_add_workdays(calendar, day, n)
         assert calendar.workdays_between(day, later) == n
+
+
+# --- the C lookup and the pure-Python function ----------------------------------------
+
+try:
+    from disclosure._workdays import WorkdayTable
+except ImportError:  # pragma: no cover - make install builds it where gcc exists
+    WorkdayTable = None
+
+needs_c_lookup = pytest.mark.skipif(
+    WorkdayTable is None,
+    reason="disclosure/_workdays.c is not built here (no C compiler at make install)",
+)
+
+
+@needs_c_lookup
+def test_the_calendar_uses_the_c_lookup_when_it_is_built(
+    calendar: WorkingDayCalendar,
+) -> None:
+    assert isinstance(calendar.add_workdays, WorkdayTable)
+    assert calendar.add_workdays.fallback is calendar._add_workdays_python
+    # The real dates of the contract through the C path.
+    assert calendar.add_workdays(date(2025, 9, 26), 20) == date(2025, 10, 30)
+    assert calendar.add_workdays(date(2026, 9, 25), 20) == date(2026, 10, 29)
+
+
+@settings(max_examples=300)
+@given(day=any_dates, n=st.integers(0, 300))
+def test_c_lookup_python_function_and_closed_form_agree(
+    calendar: WorkingDayCalendar, day: date, n: int
+) -> None:
+    expected = calendar._add_workdays_closed_form(day, n)
+    assert calendar._add_workdays_python(day, n) == expected
+    assert calendar.add_workdays(day, n) == expected
+
+
+@pytest.mark.parametrize(
+    "add",
+    [
+        pytest.param(lambda calendar: calendar.add_workdays, id="fastest"),
+        pytest.param(lambda calendar: calendar._add_workdays_python, id="python"),
+    ],
+)
+def test_every_path_handles_odd_arguments_alike(
+    calendar: WorkingDayCalendar, add
+) -> None:
+    add_workdays = add(calendar)
+    # A datetime is a date: the same working day comes back, as a date.
+    assert add_workdays(datetime(2025, 9, 26, 23, 59), 20) == date(2025, 10, 30)
+    assert add_workdays(date(2025, 10, 1), 0) == date(2025, 10, 1)
+    assert add_workdays(day=date(2025, 9, 26), n=20) == date(2025, 10, 30)
+    assert add_workdays(date(2025, 9, 26), True) == date(2025, 9, 28)
+    # At the table's edges and far outside it.
+    assert add_workdays(date(2004, 1, 1), 1) == date(2004, 1, 2)
+    assert add_workdays(date(2003, 12, 31), 1) == date(2004, 1, 2)
+    assert add_workdays(date.min, 1) == date(1, 1, 2)
+    assert add_workdays(date(9999, 12, 30), 1) == date(9999, 12, 31)
+    with pytest.raises(ValueError, match="n must be >= 0, got -1"):
+        add_workdays(date(2025, 10, 1), -1)
+    with pytest.raises(ValueError, match="out of range"):
+        add_workdays(date(9999, 12, 31), 1)
+    with pytest.raises(TypeError):
+        add_workdays(date(2025, 10, 1), 1.5)
+    with pytest.raises(AttributeError):
+        add_workdays("2025-10-01", 1)
+    with pytest.raises(TypeError):
+        add_workdays(date(2025, 10, 1))
+
+
+@needs_c_lookup
+def test_the_c_lookup_refuses_a_table_that_does_not_fit() -> None:
+    working = (date.min, date(2025, 10, 9))
+    with pytest.raises(ValueError, match=r"through\[1\] = 2 is not an index"):
+        WorkdayTable(1, [0, 2], working, lambda day, n: day)
+    with pytest.raises(TypeError, match=r"working\[1\] is not a date"):
+        WorkdayTable(1, [0, 1], (date.min, "2025-10-09"), lambda day, n: day)
+    with pytest.raises(TypeError, match="fallback must be callable"):
+        WorkdayTable(1, [0, 1], working, None)
+
+
+def test_a_calendar_without_rows_counts_plain_weekdays() -> None:
+    empty = WorkingDayCalendar.build([], [])
+    # 2025-10-01 is a Wednesday; with no rows the National Day week is worked.
+    assert empty.add_workdays(date(2025, 10, 1), 3) == date(2025, 10, 6)
+    assert empty.workdays_between(date(2025, 10, 1), date(2025, 10, 6)) == 3
