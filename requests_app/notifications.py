@@ -55,6 +55,10 @@ STAFF_EMAIL_BATCH_SIZE = 1000
 
 # The applicant is e-mailed for these letters; a consultation letter goes to the third
 # party, not to the applicant.
+LAPSED_NOTICE = "lapsed"
+"""The e-mail telling an applicant that the case closed by lapse (视为放弃申请, Art. 30 for
+a supplementation, 国办函〔2020〕109号 for a fee); no letter is issued for it."""
+
 APPLICANT_NOTICE_KINDS = frozenset(
     {
         LetterKind.ACKNOWLEDGEMENT,
@@ -62,6 +66,7 @@ APPLICANT_NOTICE_KINDS = frozenset(
         LetterKind.EXTENSION,
         LetterKind.FEE,
         LetterKind.REPLY,
+        LAPSED_NOTICE,
     }
 )
 
@@ -79,6 +84,9 @@ _APPLICANT_SUBJECTS = {
         "您的政府信息公开申请需缴纳信息处理费（编号：%(reference)s）"
     ),
     LetterKind.REPLY: gettext_noop("您的政府信息公开申请已答复（编号：%(reference)s）"),
+    LAPSED_NOTICE: gettext_noop(
+        "您的政府信息公开申请视为放弃，不再处理（编号：%(reference)s）"
+    ),
 }
 
 
@@ -333,10 +341,11 @@ def _applicant_context(
             disclosure_request.fee_notice_on, calendar_get()
         )
         context |= {"last_day": deadlines.format_date(last_day)}
-    elif kind == LetterKind.REPLY and disclosure_request.outcome:
+    elif kind in (LetterKind.REPLY, LAPSED_NOTICE) and disclosure_request.outcome:
         context |= {
             "outcome_label": Outcome(disclosure_request.outcome).label,
             "closed_on": deadlines.format_date(disclosure_request.closed_on),
+            "fee_unpaid": disclosure_request.outcome == Outcome.OTHER_FEE_UNPAID,
         }
     return context
 

@@ -34,6 +34,7 @@ from requests_app.models import (
     LetterKind,
     RequestEvent,
 )
+from requests_app.notifications import LAPSED_NOTICE
 from requests_app.outbox import outbox_enqueue
 from requests_app.outcomes import CLOSING_ONLY, OUTCOMES, REFUSALS, Outcome
 from requests_app.selectors import applicant_count_in_month, request_get_for_update
@@ -854,7 +855,7 @@ def request_close_lapsed(
     lapse = request_lapse(disclosure_request, calendar)
     if lapse is None or lapse.closed_on > as_of:
         return None
-    return _transition(
+    closed = _transition(
         disclosure_request,
         action=Action.CLOSE_LAPSED,
         kind=EventKind.CLOSED_LAPSED,
@@ -868,6 +869,9 @@ def request_close_lapsed(
         payload={"last_day": lapse.last_day.isoformat()},
         calendar=calendar,
     )
+    # The applicant learns that the case is closed (视为放弃申请); no letter is issued.
+    outbox_enqueue(NOTIFY_APPLICANT_TASK, request_id=closed.pk, kind=LAPSED_NOTICE)
+    return closed
 
 
 @transaction.atomic

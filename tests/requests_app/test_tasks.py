@@ -28,6 +28,7 @@ from requests_app.models import (
 )
 from requests_app.notifications import staff_notify
 from requests_app.services import (
+    request_close_lapsed,
     request_extend,
     request_issue_fee_notice,
     request_reply,
@@ -263,6 +264,69 @@ def test_supplement_notice_is_emailed_once_through_the_outbox(
         )
         == [({"request_id": case.pk, "kind": "supplement"}, "")] * 2
     )
+
+
+@pytest.mark.django_db
+def test_a_supplementation_lapse_tells_the_applicant_once(
+    agency, clerk, django_capture_on_commit_callbacks
+):
+    # C3's example: supplement asked 2025-09-29, 15 working days → closed 2025-10-28.
+    case = register(agency, date(2025, 9, 22))
+    request_request_supplement(
+        actor=clerk,
+        request_id=case.pk,
+        requested_on=date(2025, 9, 29),
+        items="请写明所需信息的文号或名称",
+        today=TODAY,
+    )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = request_close_lapsed(request_id=case.pk, as_of=date(2025, 10, 28))
+
+    assert closed.closed_on == date(2025, 10, 28)
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert email.subject == (
+        "您的政府信息公开申请视为放弃，不再处理（编号：XCCG-2025-00001）"
+    )
+    assert "在补正期限内未作补正" in email.body
+    assert "第三十条" in email.body
+    assert "我机关自2025年10月28日起不再处理该申请。" in email.body
+    assert email.attachments == []
+    # Once only, whoever asks again.
+    assert tasks.applicant_notify_task(case.pk, "lapsed") is False
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_fee_lapse_tells_the_applicant_why(
+    agency, clerk, django_capture_on_commit_callbacks
+):
+    # C5's example: fee notice 2025-12-01 → closed 2025-12-30 when nothing was paid.
+    case = register(agency, date(2025, 11, 24))
+    request_issue_fee_notice(
+        actor=clerk,
+        request_id=case.pk,
+        notice_on=date(2025, 12, 1),
+        method="per_page",
+        pages=31,
+        today=TODAY,
+    )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            request_close_lapsed(request_id=case.pk, as_of=date(2025, 12, 29)) is None
+        )
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        request_close_lapsed(request_id=case.pk, as_of=date(2025, 12, 30))
+
+    (email,) = mail.outbox
+    assert "未缴纳信息处理费" in email.body
+    assert "国办函〔2020〕109号" in email.body
+    assert "我机关自2025年12月30日起不再处理该申请。" in email.body
 
 
 @pytest.mark.django_db
