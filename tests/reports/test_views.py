@@ -290,6 +290,22 @@ def test_dashboard(supervisor, agency, other_agency, clerk):
     assert "及下级机关对比" not in clerk_html
 
 
+def test_dashboard_in_english(supervisor, agency):
+    case = apply(agency, date(2026, 3, 2))
+    reply(supervisor, case, "disclosed", date(2026, 3, 9))
+    client = client_for(supervisor)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/dashboard/"})
+
+    html = client.get("/dashboard/?year=2026").content.decode()
+
+    assert '<html lang="en">' in html
+    assert "Dashboard · 2026" in html
+    assert "New applications this year" in html
+    assert "Manage annual reports" in html
+    assert "工作台" not in html
+    assert "本年新收申请" not in html
+
+
 def test_dashboard_needs_staff(django_user_model):
     outsider = django_user_model.objects.create_user("visitor", password="x-Pass-123")
 

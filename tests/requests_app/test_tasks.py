@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import OperationalError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from config.celery import app as celery_app
 from disclosure.exceptions import ApplicationError
@@ -327,6 +327,33 @@ def test_a_fee_lapse_tells_the_applicant_why(
     assert "未缴纳信息处理费" in email.body
     assert "国办函〔2020〕109号" in email.body
     assert "我机关自2025年12月30日起不再处理该申请。" in email.body
+
+
+@pytest.mark.django_db
+def test_the_lapse_email_in_english(agency, clerk, django_capture_on_commit_callbacks):
+    case = register(agency, date(2025, 9, 22))
+    request_request_supplement(
+        actor=clerk,
+        request_id=case.pk,
+        requested_on=date(2025, 9, 29),
+        items="请写明所需信息的文号或名称",
+        today=TODAY,
+    )
+    mail.outbox.clear()
+
+    with (
+        translation.override("en"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        request_close_lapsed(request_id=case.pk, as_of=date(2025, 10, 28))
+
+    (email,) = mail.outbox
+    assert email.subject == (
+        "Your application for government information is deemed withdrawn and will "
+        "not be processed further (ref. XCCG-2025-00001)"
+    )
+    assert "Art. 30" in email.body
+    assert "If you still need this information, you may apply again." in email.body
 
 
 @pytest.mark.django_db
