@@ -24,8 +24,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.authtoken.models import Token
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -34,6 +33,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from disclosure.access import agencies_for_staff, staff_scope
+from disclosure.api_tokens import ExpiringTokenAuthentication, api_token_issue
 from disclosure.exceptions import ApplicationError, NotFound
 from disclosure.models import Agency, Channel, User
 from requests_app import services
@@ -77,7 +77,7 @@ RATE_LIMITED = OpenApiResponse(ErrorSerializer, description="请求过于频繁"
 
 # Staff API: a token first, so an anonymous call is answered 401 with
 # ``WWW-Authenticate: Token``; the session (with its CSRF check) serves the dashboard.
-STAFF_AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+STAFF_AUTHENTICATION = [ExpiringTokenAuthentication, SessionAuthentication]
 
 
 def field_errors(
@@ -212,7 +212,8 @@ class PublicApplicationDetailApi(RateLimitedMixin, APIView):
 
 
 class TokenCreateApi(RateLimitedMixin, APIView):
-    """A staff API token for ``Authorization: Token …``; limited per address."""
+    """A staff API token for ``Authorization: Token …``, valid for
+    ``GONGKAI_API_TOKEN_HOURS``; limited per address."""
 
     authentication_classes: ClassVar[list] = []
     permission_classes: ClassVar[list] = [AllowAny]
@@ -236,8 +237,8 @@ class TokenCreateApi(RateLimitedMixin, APIView):
         )
         if user is None:
             raise ValidationError({"detail": _("用户名或密码错误。")})
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        issued = api_token_issue(user=user)
+        return Response(TokenSerializer(issued).data)
 
 
 # --- staff: list, create, detail ------------------------------------------------------

@@ -195,7 +195,8 @@ class TokenInputSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(source="key")
+    expires_at = serializers.DateTimeField()
 
 
 # --- public ----------------------------------------------------------------------------

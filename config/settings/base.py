@@ -122,7 +122,7 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="gongkai@localhost
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "disclosure.api_tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -197,6 +197,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- Gongkai ---------------------------------------------------------------------------
 # Fernet key for identity numbers at rest; without it one is derived from SECRET_KEY.
 GONGKAI_FIELD_KEY = env("GONGKAI_FIELD_KEY", default="")
+# Staff API tokens expire this many hours after they are issued.
+GONGKAI_API_TOKEN_HOURS = env.int("GONGKAI_API_TOKEN_HOURS", default=12)
 GONGKAI_REMINDER_WORKDAYS = env.list(
     "GONGKAI_REMINDER_WORKDAYS", cast=int, default=[5, 1]
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -431,11 +431,47 @@ def test_token_auth_works(api_client, agency, clerk):
     )
 
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=clerk).key}
+    token = Token.objects.get(user=clerk)
+    assert response.json() == {
+        "token": token.key,
+        "expires_at": (token.created + timedelta(hours=12))
+        .astimezone(ZoneInfo("Asia/Shanghai"))
+        .isoformat(),
+    }
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     listing = client.get(LIST_URL)
     assert (listing.status_code, listing.json()["count"]) == (200, 1)
+
+
+def test_a_token_expires_after_its_lifetime_and_a_new_one_is_issued(
+    api_client, agency, clerk, settings
+):
+    settings.GONGKAI_API_TOKEN_HOURS = 8
+    credentials = {"username": "clerk", "password": "pass-Word-123"}
+    with time_machine.travel(datetime(2026, 11, 30, 9, 0, tzinfo=UTC), tick=False):
+        first = api_client.post("/api/v1/auth/token/", credentials, format="json")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {first.json()['token']}")
+
+    with time_machine.travel(datetime(2026, 11, 30, 16, 59, tzinfo=UTC), tick=False):
+        still_valid = client.get(LIST_URL)
+        same = api_client.post("/api/v1/auth/token/", credentials, format="json")
+    with time_machine.travel(datetime(2026, 11, 30, 17, 0, tzinfo=UTC), tick=False):
+        expired = client.get(LIST_URL)
+        renewed = api_client.post("/api/v1/auth/token/", credentials, format="json")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {renewed.json()['token']}")
+        with_new_token = client.get(LIST_URL)
+
+    assert first.json()["expires_at"] == "2026-12-01T01:00:00+08:00"
+    assert still_valid.status_code == 200
+    assert same.json() == first.json()
+    assert expired.status_code == 401
+    assert expired.json() == {"detail": "API 令牌已过期，请重新获取。"}
+    assert renewed.json()["token"] != first.json()["token"]
+    assert renewed.json()["expires_at"] == "2026-12-01T09:00:00+08:00"
+    assert with_new_token.status_code == 200
+    assert Token.objects.filter(user=clerk).count() == 1
 
 
 def test_wrong_password_gets_no_token(api_client, clerk):
