@@ -227,18 +227,36 @@ def test_registration_dispatches_the_acknowledgement_after_commit(agency):
 # --- letters and the applicant's e-mails ------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_supplement_notice_is_emailed_once_through_the_outbox(
-    agency, clerk, django_capture_on_commit_callbacks
-):
+def awaiting_supplement(agency, clerk):
+    """A case received 2025-09-22 and sent back for supplementation on 2025-09-29."""
     case = register(agency, date(2025, 9, 22))
-    request_request_supplement(
+    return request_request_supplement(
         actor=clerk,
         request_id=case.pk,
         requested_on=date(2025, 9, 29),
         items="请写明所需信息的文号或名称",
         today=TODAY,
     )
+
+
+def awaiting_fee(agency, clerk):
+    """A case received 2025-11-24 with a fee notice for 31 pages on 2025-12-01."""
+    case = register(agency, date(2025, 11, 24))
+    return request_issue_fee_notice(
+        actor=clerk,
+        request_id=case.pk,
+        notice_on=date(2025, 12, 1),
+        method="per_page",
+        pages=31,
+        today=TODAY,
+    )
+
+
+@pytest.mark.django_db
+def test_supplement_notice_is_emailed_once_through_the_outbox(
+    agency, clerk, django_capture_on_commit_callbacks
+):
+    case = awaiting_supplement(agency, clerk)
     letter_already_issued(case, "supplement")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -271,14 +289,7 @@ def test_a_supplementation_lapse_tells_the_applicant_once(
     agency, clerk, django_capture_on_commit_callbacks
 ):
     # C3's example: supplement asked 2025-09-29, 15 working days → closed 2025-10-28.
-    case = register(agency, date(2025, 9, 22))
-    request_request_supplement(
-        actor=clerk,
-        request_id=case.pk,
-        requested_on=date(2025, 9, 29),
-        items="请写明所需信息的文号或名称",
-        today=TODAY,
-    )
+    case = awaiting_supplement(agency, clerk)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -304,15 +315,7 @@ def test_a_fee_lapse_tells_the_applicant_why(
     agency, clerk, django_capture_on_commit_callbacks
 ):
     # C5's example: fee notice 2025-12-01 → closed 2025-12-30 when nothing was paid.
-    case = register(agency, date(2025, 11, 24))
-    request_issue_fee_notice(
-        actor=clerk,
-        request_id=case.pk,
-        notice_on=date(2025, 12, 1),
-        method="per_page",
-        pages=31,
-        today=TODAY,
-    )
+    case = awaiting_fee(agency, clerk)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -331,14 +334,7 @@ def test_a_fee_lapse_tells_the_applicant_why(
 
 @pytest.mark.django_db
 def test_the_lapse_email_in_english(agency, clerk, django_capture_on_commit_callbacks):
-    case = register(agency, date(2025, 9, 22))
-    request_request_supplement(
-        actor=clerk,
-        request_id=case.pk,
-        requested_on=date(2025, 9, 29),
-        items="请写明所需信息的文号或名称",
-        today=TODAY,
-    )
+    case = awaiting_supplement(agency, clerk)
     mail.outbox.clear()
 
     with (
@@ -358,15 +354,7 @@ def test_the_lapse_email_in_english(agency, clerk, django_capture_on_commit_call
 
 @pytest.mark.django_db
 def test_fee_notice_email_gives_amount_and_last_day(agency, clerk):
-    case = register(agency, date(2025, 11, 24))
-    request_issue_fee_notice(
-        actor=clerk,
-        request_id=case.pk,
-        notice_on=date(2025, 12, 1),
-        method="per_page",
-        pages=31,
-        today=TODAY,
-    )
+    case = awaiting_fee(agency, clerk)
 
     assert tasks.applicant_notify_task(case.pk, "fee") is True
 
@@ -472,14 +460,7 @@ def test_staff_notify_once_per_user_and_key(clerk):
 
 @pytest.mark.django_db
 def test_daily_sweep_task_uses_the_local_date(agency, clerk):
-    case = register(agency, date(2025, 9, 22))
-    request_request_supplement(
-        actor=clerk,
-        request_id=case.pk,
-        requested_on=date(2025, 9, 29),
-        items="请写明所需信息的文号或名称",
-        today=TODAY,
-    )
+    case = awaiting_supplement(agency, clerk)
     # 2025-10-27 16:30 UTC is already 10-28 in Beijing, the C3 closing day.
     with time_machine.travel(datetime(2025, 10, 27, 16, 30, tzinfo=UTC), tick=False):
         result = tasks.deadlines_sweep_task()
