@@ -81,10 +81,10 @@ def test_register_supplement_reply_and_download(
     # 登记: the letter of a natural person, received on the last working day.
     expect(page.get_by_label("申请方式")).to_have_value("letter")
     expect(page.locator(".gk-receipt-rule")).to_have_text(
-        "信函：以申请人签收之日为收到申请之日；平常信函等无需签收的，以与申请人确认之日为准。"
+        "信函：以行政机关签收之日为收到申请之日；平常信函等无需签收的，以与申请人确认之日为准。"
     )
     page.locator("#id_received_on").fill(admin_date(received_on))
-    page.locator("#id_receipt_note").fill("挂号信，申请人签收回执日期")
+    page.locator("#id_receipt_note").fill("挂号信，本机关签收日期")
     page.locator("#id_name").fill("赵建国")
     page.locator("#id_id_type").select_option("resident_id")
     page.locator("#id_id_number").fill(ID_NUMBER)

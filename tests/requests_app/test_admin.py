@@ -120,7 +120,7 @@ def registration_post(agency, clerk, **overrides):
         "agency": agency.pk,
         "channel": "letter",
         "received_on": "2025-09-26",
-        "receipt_note": "挂号信，申请人签收回执日期",
+        "receipt_note": "挂号信，本机关签收日期",
         "assigned_to": clerk.pk,
         "applicant_type": "natural_person",
         "name": "李四",
@@ -155,7 +155,7 @@ def test_the_add_form_offers_the_paper_channels_with_the_art31_rules(client, cle
         "other",
     ]
     assert form.initial["received_on"] == date(2025, 9, 29)
-    assert "以申请人签收之日为收到申请之日" in str(form.fields["received_on"].help_text)
+    assert "以行政机关签收之日为收到申请之日" in str(form.fields["received_on"].help_text)
     assert "以提交之日为收到申请之日" in str(form.fields["received_on"].help_text)
 
 
@@ -181,7 +181,7 @@ def test_registering_a_letter_through_the_add_form_fixes_reference_and_due_date(
     assert case.assigned_to == clerk
     assert case.formats == ["paper"]
     assert case.delivery == ["post"]
-    assert case.receipt_note == "挂号信，申请人签收回执日期"
+    assert case.receipt_note == "挂号信，本机关签收日期"
     assert case.applicant.name == "李四"
     assert case.applicant.id_number_masked == mask_id_number(id_number)
     event = RequestEvent.objects.get(request=case)
