@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from disclosure.login_throttle import throttled_login
 
-admin.site.site_header = "Gongkai 政府信息公开申请办理系统"
-admin.site.site_title = "Gongkai 公开"
-admin.site.index_title = "办理工作台"
+admin.site.site_header = _("Gongkai 政府信息公开申请办理系统")
+admin.site.site_title = _("Gongkai 公开")
+admin.site.index_title = _("办理工作台")
 # Failed staff logins are limited per (username, address); set before admin.site.urls
 # is read below, which is when the admin builds its login route.
 admin.site.login = throttled_login(admin.site.login)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RequestsAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "requests_app"
-    verbose_name = "依申请公开"
+    verbose_name = _("依申请公开")
 
     def ready(self) -> None:
         from disclosure.services import CALENDAR_CHANGED_LISTENERS
