@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import connection, models, transaction
+from django.db import InterfaceError, OperationalError, connection, models, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from disclosure.exceptions import ApplicationError, NotFound
-from disclosure.models import User
+from disclosure.models import StaffMembership, StaffRole, User
 from disclosure.selectors import calendar_get
 from requests_app import deadlines
 from requests_app.models import (
@@ -435,14 +435,70 @@ def letter_issue_if_available(*, request_id: int, kind: str) -> object | None:
     return letters.letter_issue(request_id=request_id, kind=kind)
 
 
-@transaction.atomic
 def letter_issue_and_notify(*, request_id: int, kind: str) -> None:
     """Issue the letter of ``kind`` and, for the kinds the applicant receives, queue
     their e-mail as a task of its own, so that a failed e-mail is retried without
-    issuing the letter again."""
+    issuing the letter again.
+
+    A letter that cannot be produced for a reason a retry will not cure (anything but
+    the database or the file system being unreachable) is told to the case's clerk and
+    supervisors in-app and by e-mail, instead of living only in the worker's log; the
+    error is raised again so that the outbox records it."""
+    try:
+        _letter_issue_and_queue(request_id=request_id, kind=kind)
+    except (OperationalError, InterfaceError, OSError):
+        raise
+    except Exception as error:
+        letter_failure_notify(request_id=request_id, kind=kind, error=error)
+        raise
+
+
+@transaction.atomic
+def _letter_issue_and_queue(*, request_id: int, kind: str) -> None:
     letter_issue_if_available(request_id=request_id, kind=kind)
     if kind in APPLICANT_NOTICE_KINDS and kind != LetterKind.ACKNOWLEDGEMENT:
         outbox_enqueue(APPLICANT_NOTIFY_TASK, request_id=request_id, kind=kind)
+
+
+def case_watchers(disclosure_request: DisclosureRequest) -> set[int]:
+    """The assigned clerk and the active supervisors of the case's agency or of any
+    agency above it."""
+    parts = disclosure_request.agency.path.strip("/").split("/")
+    paths = ["/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1)]
+    supervisors = StaffMembership.objects.filter(
+        role=StaffRole.SUPERVISOR, agency__path__in=paths, user__is_active=True
+    ).values_list("user_id", flat=True)
+    watchers = set(supervisors)
+    if disclosure_request.assigned_to_id:
+        watchers.add(disclosure_request.assigned_to_id)
+    return watchers
+
+
+def letter_failure_notify(*, request_id: int, kind: str, error: Exception) -> list[int]:
+    """Tell the case's clerk and supervisors that its letter of ``kind`` failed, once
+    per (user, case, kind)."""
+    disclosure_request = (
+        DisclosureRequest.objects.select_related("agency").filter(pk=request_id).first()
+    )
+    if disclosure_request is None:
+        return []
+    try:
+        letter_label = LetterKind(kind).label
+    except ValueError:
+        letter_label = kind
+    reason = getattr(error, "message", None) or str(error) or type(error).__name__
+    return staff_notify(
+        user_ids=case_watchers(disclosure_request),
+        key=f"letter_failed:{request_id}:{kind}",
+        title=_("%(reference)s：《%(letter)s》未能生成")
+        % {"reference": disclosure_request.reference, "letter": letter_label},
+        body=_(
+            "原因：%(reason)s。请检查申请内容和文书模板；修正后，再次办理该环节或联系"
+            "系统管理员重新生成。"
+        )
+        % {"reason": reason},
+        request_id=request_id,
+    )
 
 
 @transaction.atomic

@@ -22,12 +22,14 @@ from requests_app.models import (
     EventKind,
     Letter,
     LetterKind,
+    LetterTemplate,
     Notification,
     OutboxMessage,
     RequestEvent,
 )
 from requests_app.notifications import staff_notify
 from requests_app.services import (
+    request_assign,
     request_close_lapsed,
     request_extend,
     request_issue_fee_notice,
@@ -509,3 +511,33 @@ def test_eager_task_failure_is_recorded_not_retried_forever(agency):
     assert failed.dispatched_at is not None
     assert failed.last_error == "ApplicationError: 不向申请人发送此类通知：consultation"
     assert tasks.outbox_drain_task() == 0
+
+
+@pytest.mark.django_db
+def test_a_letter_that_cannot_be_made_is_told_to_the_clerk_and_supervisors(
+    agency, clerk, supervisor
+):
+    case = register(agency, date(2025, 9, 22))
+    request_assign(actor=clerk, request_id=case.pk, clerk=clerk)
+    request_reply(
+        actor=clerk,
+        request_id=case.pk,
+        outcome="disclosed",
+        replied_on=date(2025, 10, 20),
+        today=TODAY,
+    )
+    # A reply text saved before placeholders were checked: the letter stops.
+    LetterTemplate.objects.filter(kind="reply").update(body="{decision}{x}")
+
+    with pytest.raises(ApplicationError, match="无法识别"):
+        tasks.letter_issue_task(case.pk, "reply")
+    with pytest.raises(ApplicationError):
+        tasks.letter_issue_task(case.pk, "reply")
+
+    notices = Notification.objects.filter(request=case).order_by("user__username")
+    assert [(n.user.username, n.title) for n in notices] == [
+        ("clerk", "XCCG-2025-00001：《政府信息公开申请答复书》未能生成"),
+        ("supervisor", "XCCG-2025-00001：《政府信息公开申请答复书》未能生成"),
+    ]
+    assert "文书模板中的占位符“{x}”无法识别。" in notices[0].body
+    assert not Letter.objects.filter(request=case, kind="reply").exists()
