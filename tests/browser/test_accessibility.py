@@ -108,6 +108,7 @@ PAGES = [
     pytest.param("/track/", DESKTOP, id="track"),
     pytest.param(replied_case, DESKTOP, id="track-case"),
     pytest.param(catalogue, DESKTOP, id="publications"),
+    pytest.param(catalogue, PHONE, id="publications-phone"),
     pytest.param(report_list, DESKTOP, id="reports"),
     pytest.param(report_page, DESKTOP, id="report"),
 ]
@@ -220,3 +221,46 @@ def test_the_form_is_usable_from_the_keyboard(open_page, shot, agency):
     page.keyboard.press("Enter")
     expect(page.locator(".error-summary")).to_be_focused()
     shot(page, "errors-after-enter")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        pytest.param("/", id="home"),
+        pytest.param("/apply/", id="apply"),
+        pytest.param("/track/", id="track"),
+        pytest.param(catalogue, id="publications"),
+        pytest.param(report_list, id="reports"),
+    ],
+)
+def test_english_pages_fit_a_phone(open_page, shot, agency, live_server, address):
+    # English words are longer than the Chinese labels the layout was drawn for:
+    # nothing may push the page wider than the phone's screen.
+    path = address(agency) if callable(address) else address
+    page = open_page(viewport=PHONE)
+    page.context.add_cookies(
+        [{"name": "django_language", "value": "en", "url": live_server.url}]
+    )
+    response = page.goto(path)
+    assert response.status == 200
+    assert page.locator("html").get_attribute("lang") == "en"
+    shot(page, "en-phone")
+
+    too_wide = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+            .filter(el => getComputedStyle(el).position !== 'fixed')
+            // Wide tables scroll inside their own box, as they should on a phone.
+            .filter(el => {
+                for (let up = el.parentElement; up; up = up.parentElement) {
+                    if (['auto', 'scroll'].includes(getComputedStyle(up).overflowX)) {
+                        return false;
+                    }
+                }
+                return true;
+            })
+            .map(el => el.tagName + '.' + el.className + ': ' +
+                 (el.textContent || '').trim().slice(0, 40))"""
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert too_wide == []
