@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin
@@ -54,6 +55,7 @@ from disclosure.publications import (
 from disclosure.selectors import calendar_get
 from disclosure.services import agency_create, agency_update, calendar_years_load
 from disclosure.statistics import statistics_set_many
+from disclosure.uploads import ALLOWED_TYPES, size_in_words
 
 Level = Literal["staff", "supervisor", "admin", "nobody"]
 
@@ -561,9 +563,25 @@ class PublicationPostingInline(ParentAccessInline, admin.TabularInline):
 
 
 class PublicationAttachmentInline(ParentAccessInline, admin.TabularInline):
+    """Attachments are published to anyone: the model's ``clean`` refuses a file that
+    is not an allowed type by its content, or too large, naming the file and why."""
+
     model = PublicationAttachment
     extra = 0
     fields = ("title", "file")
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "file":
+            field.widget.attrs["accept"] = ",".join(
+                sorted({*ALLOWED_TYPES, *ALLOWED_TYPES.values(), ".jpeg"})
+            )
+            field.help_text = _(
+                "PDF、PNG、JPEG、DOCX、XLSX或纯文本，不超过%(limit)s（按文件内容判断）。"
+            ) % {"limit": size_in_words(settings.GONGKAI_MAX_ATTACHMENT_BYTES)}
+        return field
 
 
 PUBLICATION_FIELDS = (

@@ -22,7 +22,8 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from rest_framework.settings import api_settings
+
+from disclosure.client_address import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -53,22 +54,6 @@ class LoginLock:
 
     failures: int
     retry_after: int
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address the request came from, by the same rule as the API's rate limits:
-    ``X-Forwarded-For`` counts only when ``REST_FRAMEWORK["NUM_PROXIES"]`` says how many
-    trusted proxies sit in front, otherwise a client could name any address it likes."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    proxies = api_settings.NUM_PROXIES
-    forwarded = [
-        part.strip()
-        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if part.strip()
-    ]
-    if not proxies or not forwarded:
-        return remote
-    return forwarded[-min(proxies, len(forwarded))]
 
 
 def login_lock_get(

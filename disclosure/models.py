@@ -3,9 +3,14 @@ the annual statistics that the product cannot see itself."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from disclosure.exceptions import ApplicationError
+from disclosure.uploads import upload_check_size, upload_content_type
 
 
 class TimeStampedModel(models.Model):
@@ -285,6 +290,28 @@ class PublicationAttachment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title or self.file.name
+
+    def clean(self) -> None:
+        """A newly uploaded file must be an allowed type by its content (not its name)
+        and within ``GONGKAI_MAX_ATTACHMENT_BYTES``: the catalogue serves it to anyone.
+        A file already stored was checked when it was uploaded."""
+        super().clean()
+        upload = self.file
+        if not upload or getattr(upload, "_committed", True):
+            return
+        limit = settings.GONGKAI_MAX_ATTACHMENT_BYTES
+        try:
+            upload_check_size(size=upload.size, limit=limit)
+            upload.file.seek(0)
+            data = upload.file.read()
+            upload.file.seek(0)
+            upload_content_type(data=data, limit=limit)
+        except ApplicationError as exc:
+            name = upload.name.replace("\\", "/").rsplit("/", 1)[-1]
+            message = f"文件“{name}”未保存：{exc.message}"
+            raise ValidationError(
+                {"file": ValidationError(message, code=exc.extra.get("reason"))}
+            ) from None
 
 
 class AnnualStatistics(TimeStampedModel):

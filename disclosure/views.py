@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -25,8 +26,10 @@ from disclosure.models import (
     PublicationAttachment,
     PublicationCategory,
 )
+from disclosure.uploads import download_name, sniff_stored
 
 CATALOGUE_PAGE_SIZE = 20
+TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
 
 
 # --- home ------------------------------------------------------------------------------
@@ -202,7 +205,12 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def publication_attachment(
     request: HttpRequest, pk: int, attachment_id: int
 ) -> FileResponse:
-    """An attachment of a published item: public like the item itself."""
+    """An attachment of a published item: public like the item itself.
+
+    Served with the type its content shows (not the one its name suggests), always as
+    a download, under a name whose extension matches that type; a stored file that is
+    not an allowed type goes out as ``application/octet-stream``.
+    """
     try:
         attachment = PublicationAttachment.objects.get(
             pk=attachment_id, publication_id=pk
@@ -210,5 +218,14 @@ def publication_attachment(
         handle = attachment.file.open("rb")
     except (PublicationAttachment.DoesNotExist, FileNotFoundError, ValueError):
         raise Http404(_("未找到该附件。")) from None
-    name = attachment.file.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name)
+    content_type = sniff_stored(handle, limit=settings.GONGKAI_MAX_ATTACHMENT_BYTES)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(attachment.file.name, content_type),
+        content_type=TEXT_CONTENT_TYPE
+        if content_type == "text/plain"
+        else content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -892,11 +892,18 @@ class AppealAdmin(StaffAccessAdmin):
 
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(StaffAccessAdmin):
-    """文书模板: the editable texts of the letters (告知书)."""
+    """文书模板: the editable texts of the letters (告知书).
+
+    The templates are deployment-wide (one set for every agency), so only deployment
+    administrators (role admin or superuser) add, change or delete them; a supervisor
+    of one sub-agency must not rewrite every agency's letters. Clerks and supervisors
+    may read them.
+    """
 
     agency_lookup = None
-    add_level = "supervisor"
-    change_level = "supervisor"
+    view_level = "staff"
+    add_level = "admin"
+    change_level = "admin"
     delete_level = "admin"
     list_display = ("title", "kind", "outcome", "updated_at")
     list_filter = ("kind",)

@@ -1,58 +1,22 @@
 """Attachments to an application: checked by content (not by name), size-limited, stored
-outside the web root and served only after an access check."""
+outside the web root and served only after an access check. The checks themselves are
+``disclosure.uploads``, shared with the attachments of proactive publications."""
 
 from __future__ import annotations
 
-import zipfile
 from datetime import timedelta
-from io import BytesIO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from disclosure.exceptions import ApplicationError
 from disclosure.models import User
+from disclosure.uploads import ALLOWED_TYPES, upload_content_type
+from disclosure.uploads import sniff_content_type as sniff_content_type
 from requests_app.models import Attachment, DisclosureRequest
 from requests_app.selectors import request_get_for_staff
 from requests_app.workflow import Status
-
-ALLOWED_TYPES = {
-    "application/pdf": ".pdf",
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-    "text/plain": ".txt",
-}
-
-
-def sniff_content_type(data: bytes) -> str | None:
-    """The file's type from its first bytes; None when it is not an allowed type."""
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            names = set(zipfile.ZipFile(BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
-            return None
-        if "word/document.xml" in names:
-            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        if "xl/workbook.xml" in names:
-            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if "\x00" in text:
-        return None
-    return "text/plain"
 
 
 @transaction.atomic
@@ -60,19 +24,9 @@ def attachment_add(
     *, disclosure_request: DisclosureRequest, name: str, data: bytes
 ) -> Attachment:
     """Store an uploaded file on the case after checking its size and real type."""
-    limit = settings.GONGKAI_MAX_ATTACHMENT_BYTES
-    if len(data) > limit:
-        raise ApplicationError(
-            f"附件不能超过{limit // (1024 * 1024)}MB。", field="attachment"
-        )
-    if not data:
-        raise ApplicationError("附件是空文件。", field="attachment")
-    content_type = sniff_content_type(data)
-    if content_type is None:
-        raise ApplicationError(
-            "只接受PDF、PNG、JPEG、DOCX、XLSX或纯文本文件（按文件内容判断）。",
-            field="attachment",
-        )
+    content_type = upload_content_type(
+        data=data, limit=settings.GONGKAI_MAX_ATTACHMENT_BYTES
+    )
     safe_name = (name or "attachment").replace("/", "_").replace("\\", "_")[-200:]
     attachment = Attachment(
         request=disclosure_request,

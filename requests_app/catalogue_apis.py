@@ -3,15 +3,20 @@
 
 Thin: each view checks its input, calls one service or selector, and shapes the output.
 Every object is scoped to the user's agencies through ``disclosure.access``: another
-agency's publication or appeal answers 404, exactly as a missing one.
+agency's publication or appeal answers 404, exactly as a missing one. Authentication is
+the staff request API's, so an anonymous call answers 401 with
+``WWW-Authenticate: Token`` here too.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,6 +40,7 @@ from disclosure.publications import (
     publication_update,
 )
 from disclosure.selectors import calendar_get
+from requests_app.apis import STAFF_AUTHENTICATION
 from requests_app.appeals import (
     appeal_create,
     appeal_get_for_staff,
@@ -43,6 +49,13 @@ from requests_app.appeals import (
     request_for_appeal,
 )
 from requests_app.models import Appeal, AppealKind, AppealResult
+
+
+class CatalogueApi(APIView):
+    """A staff endpoint of the catalogue: token or session, like the request API."""
+
+    authentication_classes = STAFF_AUTHENTICATION
+    permission_classes: ClassVar[list] = [IsAuthenticated]
 
 
 def _agency_for(user: User, code: str) -> Agency:
@@ -150,7 +163,7 @@ class PublicationFilterSerializer(serializers.Serializer):
     key_area = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class PublicationListApi(APIView):
+class PublicationListApi(CatalogueApi):
     @extend_schema(
         operation_id="publications_list",
         tags=["publications"],
@@ -207,7 +220,7 @@ class PublicationListApi(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class PublicationDetailApi(APIView):
+class PublicationDetailApi(CatalogueApi):
     @extend_schema(
         operation_id="publications_retrieve",
         tags=["publications"],
@@ -327,7 +340,7 @@ def _appeal_fields(user: User, agency: Agency, data: dict) -> dict:
     return data
 
 
-class AppealListApi(APIView):
+class AppealListApi(CatalogueApi):
     @extend_schema(
         operation_id="appeals_list",
         tags=["appeals"],
@@ -383,7 +396,7 @@ class AppealListApi(APIView):
         )
 
 
-class AppealDetailApi(APIView):
+class AppealDetailApi(CatalogueApi):
     @extend_schema(
         operation_id="appeals_retrieve",
         tags=["appeals"],

@@ -13,6 +13,8 @@ from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from disclosure.client_address import client_address
+
 # Used when settings give no rate for a scope, so a missing setting never lifts the limit.
 DEFAULT_RATES = {
     "public_submit": "20/hour",
@@ -39,9 +41,10 @@ class RateLimitedMixin:
 class ClientAddressThrottle(SimpleRateThrottle):
     """One counter per (scope, client address).
 
-    ``X-Forwarded-For`` is trusted only when ``NUM_PROXIES`` says how many proxies sit in
-    front of the application; otherwise any client could pick a new address per request
-    and never be limited. Behind one reverse proxy set ``REST_FRAMEWORK["NUM_PROXIES"] = 1``.
+    The address is :func:`disclosure.client_address.client_address`, the same as the
+    staff login throttle's: ``X-Forwarded-For`` is trusted only as far as
+    ``REST_FRAMEWORK["NUM_PROXIES"]`` (``DJANGO_NUM_PROXIES``) says. Behind one reverse
+    proxy set ``DJANGO_NUM_PROXIES=1``, or every visitor shares the proxy's address.
     """
 
     def get_rate(self):
@@ -50,9 +53,7 @@ class ClientAddressThrottle(SimpleRateThrottle):
         return rates.get(self.scope) or DEFAULT_RATES[self.scope]
 
     def get_ident(self, request):
-        if api_settings.NUM_PROXIES is None:
-            return request.META.get("REMOTE_ADDR", "")
-        return super().get_ident(request)
+        return client_address(request)
 
     def get_cache_key(self, request, view):
         return self.cache_format % {

@@ -135,6 +135,10 @@ REST_FRAMEWORK = {
         "public_track": env("GONGKAI_TRACK_RATE", default="120/hour"),
         "token": "30/minute",
     },
+    # How many trusted proxies (TLS terminator, load balancer) sit in front, each
+    # appending to X-Forwarded-For. 0 ignores the header (REMOTE_ADDR is the client);
+    # left at 0 behind a proxy, every visitor shares the proxy's rate limits.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gongkai 政府信息公开申请办理 API",

@@ -155,7 +155,9 @@ def test_the_add_form_offers_the_paper_channels_with_the_art31_rules(client, cle
         "other",
     ]
     assert form.initial["received_on"] == date(2025, 9, 29)
-    assert "以行政机关签收之日为收到申请之日" in str(form.fields["received_on"].help_text)
+    assert "以行政机关签收之日为收到申请之日" in str(
+        form.fields["received_on"].help_text
+    )
     assert "以提交之日为收到申请之日" in str(form.fields["received_on"].help_text)
 
 

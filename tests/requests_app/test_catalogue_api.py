@@ -163,9 +163,22 @@ def test_publication_create_errors(clerk_client, other_agency):
     assert Publication.objects.count() == 0
 
 
-def test_anonymous_is_refused(api_client, publication):
-    assert api_client.get("/api/v1/publications/").status_code == 403
-    assert api_client.get("/api/v1/appeals/").status_code == 403
+def test_anonymous_is_told_to_authenticate(api_client, publication):
+    """401 with ``WWW-Authenticate: Token``, as on /api/v1/requests/ (not 403)."""
+    answers = [
+        api_client.get(url)
+        for url in (
+            "/api/v1/publications/",
+            f"/api/v1/publications/{publication.pk}/",
+            "/api/v1/appeals/",
+            "/api/v1/appeals/1/",
+        )
+    ]
+
+    assert [
+        (answer.status_code, answer["WWW-Authenticate"], answer.json())
+        for answer in answers
+    ] == [(401, "Token", {"detail": "身份认证信息未提供。"})] * 4
 
 
 def test_appeal_create_detail_update(clerk_client, agency):
