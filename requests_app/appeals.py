@@ -1,6 +1,10 @@
 """Appeals (行政复议、行政诉讼、投诉举报) about the agency's disclosure work: services and
-selectors. Report table 四 counts them by kind and result (contract §1.4, §4.3): an
-appeal without a result is pending (尚未审结); a result goes with its decision date.
+selectors. Report table 四 counts them by kind and result (contract §1.4, §4.3): a
+result counts once decided (``decided_on`` by the year's end); an appeal without a
+result, or without its decision date, is pending (尚未审结).
+
+Staff entering an appeal give a result and its decision date together; a ledger
+(contract §5.3) may hold one without the other, and is taken as the contract reads it.
 """
 
 from __future__ import annotations
@@ -38,8 +42,13 @@ def appeal_validate(
     decided_on: date | None = None,
     agency: Agency | None = None,
     request: DisclosureRequest | None = None,
+    decision_pairs: bool = True,
 ) -> dict[str, str]:
-    """Every problem with an appeal's fields, by field (empty when valid)."""
+    """Every problem with an appeal's fields, by field (empty when valid).
+
+    ``decision_pairs`` asks for a result and its decision date together, as staff
+    enter them. The contract does not (§4.3: without both the appeal is pending), so
+    a ledger import passes False."""
     errors: dict[str, str] = {}
     if not reference.strip():
         errors["reference"] = "请填写编号。"
@@ -56,9 +65,9 @@ def appeal_validate(
             errors["decided_on"] = (
                 f"决定或判决日期不能早于申请或起诉日期（{filed_on.isoformat()}）。"
             )
-        elif not result and "result" not in errors:
+        elif decision_pairs and not result and "result" not in errors:
             errors["result"] = "已填写决定日期，必须填写结果。"
-    elif result and "result" not in errors:
+    elif decision_pairs and result and "result" not in errors:
         errors["decided_on"] = "已填写结果，必须填写决定或判决日期。"
     if request is not None and agency is not None and request.agency_id != agency.pk:
         errors["request"] = "关联申请不属于该机关。"
@@ -149,6 +158,8 @@ def appeal_update(
         decided_on=locked.decided_on,
         agency=locked.agency,
         request=locked.request,
+        # An imported appeal may lack one of the two: asked for only when changed.
+        decision_pairs=bool({"result", "decided_on"} & fields.keys()),
     )
     if (
         "reference" in fields

@@ -607,3 +607,60 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} {self.kwargs}"
+
+
+class LedgerRecordKind(models.TextChoices):
+    APPEAL = "appeal", _("复议诉讼投诉")
+    PUBLICATION = "publication", _("主动公开信息")
+    STATISTICS = "statistics", _("年度统计")
+
+
+class LedgerChange(models.Model):
+    """A stored record that a ledger import changed (contract §5: "a changed row updates
+    its record and the change is recorded on it"): which record, which fields from what
+    to what, from which file and row, when. Append-only, like ``RequestEvent``, which
+    records the same for an application (``UPDATED_BY_IMPORT``).
+
+    ``record_id`` is the key of the ``Appeal``, ``Publication`` or ``AnnualStatistics``
+    named by ``kind``; a plain number, so the history outlives the record."""
+
+    kind = models.CharField(
+        _("记录类型"), max_length=20, choices=LedgerRecordKind.choices
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("机关")
+    )
+    record_id = models.PositiveBigIntegerField(_("记录"))
+    # The record's key in its ledger: the reference, or the year of the statistics.
+    reference = models.CharField(_("编号"), max_length=100)
+    source = models.CharField(_("台账文件"), max_length=255, blank=True)
+    row = models.PositiveIntegerField(_("行号"))
+    # {field: {"before": …, "after": …}}, JSON values (dates as YYYY-MM-DD).
+    changes = models.JSONField(_("变更内容"), default=dict)
+    # One import writes every change with the same time.
+    occurred_at = models.DateTimeField(_("导入时间"))
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("台账导入变更")
+        verbose_name_plural = _("台账导入变更")
+        ordering = ["occurred_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=LedgerRecordKind.values),
+                name="ledger_change_kind_valid",
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "record_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("变更记录只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("变更记录只能追加，不能删除。")

@@ -1,8 +1,12 @@
 """The appeals ledger (行政复议、行政诉讼、投诉举报台账), contract §5.3.
 
 Keyed by agency + ``reference``; ``request_reference`` names the agency's application
-the appeal is about (an unknown one refuses the row). The rules are those of
-``requests_app.appeals.appeal_validate``, the same the staff API applies.
+the appeal is about. An application the product does not hold (a paper case never
+imported, say) leaves the appeal unlinked: the report (§4.3) does not need the link.
+The rules are those of ``requests_app.appeals.appeal_validate``, the same the staff
+API applies, except that a result and its decision date need not come together: §1.4
+and §4.3 count an appeal without a result, or without its decision date, as pending
+(尚未审结). Each changed row is recorded on its appeal (a ``LedgerChange``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from django.utils import timezone
 from disclosure.models import Agency
 from disclosure.selectors import agencies_by_code
 from requests_app.appeals import appeal_validate
+from requests_app.ledgers.history import field_changes, ledger_change
 from requests_app.ledgers.parsing import (
     Column,
     ImportSummary,
@@ -27,7 +32,12 @@ from requests_app.ledgers.parsing import (
     duplicate_keys,
     sheet_rows_read,
 )
-from requests_app.models import Appeal, DisclosureRequest
+from requests_app.models import (
+    Appeal,
+    DisclosureRequest,
+    LedgerChange,
+    LedgerRecordKind,
+)
 
 BATCH_SIZE = 2000
 
@@ -92,11 +102,8 @@ def _row_read(
     request_reference = reader.text("request_reference")
     request_id = None
     if request_reference and agency is not None:
+        # None (unlinked) when the agency has no application of that reference.
         request_id = requests.get((agency.pk, request_reference))
-        if request_id is None:
-            reader.error(
-                "request_reference", f"该机关没有编号为“{request_reference}”的申请。"
-            )
     bad_cells = {problem.column for problem in reader.problems[before:]}
     errors = appeal_validate(
         reference=reference,
@@ -104,6 +111,7 @@ def _row_read(
         filed_on=filed_on,
         result=result,
         decided_on=decided_on,
+        decision_pairs=False,
     )
     for field, message in errors.items():
         column = _COLUMN_OF_FIELD.get(field, field)
@@ -126,6 +134,18 @@ def _row_read(
     )
 
 
+def _recorded(facts: AppealFacts, request_reference: str) -> dict[str, object]:
+    """The facts as a change records them: the linked application by its reference
+    ("" when unlinked), not by its key."""
+    return {
+        "kind": facts.kind,
+        "filed_on": facts.filed_on,
+        "result": facts.result,
+        "decided_on": facts.decided_on,
+        "request_reference": request_reference,
+    }
+
+
 def ledger_import_sheet(
     *,
     sheet: Sheet,
@@ -133,7 +153,8 @@ def ledger_import_sheet(
     progress: Progress | None = None,
     source: str = "",
 ) -> ImportSummary:
-    """Import the appeals ledger: all rows checked, then written in bulk."""
+    """Import the appeals ledger: all rows checked, then written in bulk; each changed
+    row is recorded on its appeal."""
     problems: list[RowProblem] = []
     agencies = agencies_by_code({row.get("agency") for row in sheet.rows})
     requests = _requests_by_reference(sheet, agencies)
@@ -156,10 +177,11 @@ def ledger_import_sheet(
         for appeal in Appeal.objects.filter(
             agency_id__in={row.agency.pk for row in rows},
             reference__in={row.reference for row in rows},
-        )
+        ).select_related("request")
     }
     new: list[Appeal] = []
     changed: list[Appeal] = []
+    history: list[LedgerChange] = []
     unchanged = 0
     now = timezone.now()
     for row in rows:
@@ -188,6 +210,23 @@ def ledger_import_sheet(
         if current == facts:
             unchanged += 1
             continue
+        history.append(
+            ledger_change(
+                kind=LedgerRecordKind.APPEAL,
+                agency=row.agency,
+                record_id=appeal.pk,
+                reference=row.reference,
+                row=row.number,
+                changes=field_changes(
+                    _recorded(
+                        current, appeal.request.reference if appeal.request else ""
+                    ),
+                    _recorded(facts, row.request_reference if facts.request_id else ""),
+                ),
+                source=source,
+                now=now,
+            )
+        )
         appeal.kind = facts.kind
         appeal.filed_on = facts.filed_on
         appeal.result = facts.result
@@ -210,4 +249,5 @@ def ledger_import_sheet(
                 ["kind", "filed_on", "result", "decided_on", "request", "updated_at"],
                 batch_size=BATCH_SIZE,
             )
+            LedgerChange.objects.bulk_create(history, batch_size=BATCH_SIZE)
     return summary

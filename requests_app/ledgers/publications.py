@@ -18,6 +18,7 @@ from django.utils import timezone
 from disclosure.models import Agency, Publication, PublicationPosting
 from disclosure.publications import channels_normalise, publication_validate
 from disclosure.selectors import agencies_by_code
+from requests_app.ledgers.history import facts_fields, field_changes, ledger_change
 from requests_app.ledgers.parsing import (
     Column,
     ImportSummary,
@@ -29,6 +30,7 @@ from requests_app.ledgers.parsing import (
     duplicate_keys,
     sheet_rows_read,
 )
+from requests_app.models import LedgerChange, LedgerRecordKind
 
 BATCH_SIZE = 2000
 CHANNEL_SEPARATOR = ";"
@@ -137,7 +139,7 @@ def ledger_import_sheet(
     source: str = "",
 ) -> ImportSummary:
     """Import the publications ledger with its postings: all rows checked, then written
-    in bulk."""
+    in bulk; each changed row is recorded on its publication (a ``LedgerChange``)."""
     problems: list[RowProblem] = []
     agencies = agencies_by_code({row.get("agency") for row in sheet.rows})
     rows: list[PublicationRow] = sheet_rows_read(
@@ -170,6 +172,7 @@ def ledger_import_sheet(
 
     new: list[tuple[Publication, tuple[str, ...]]] = []
     changed: list[tuple[Publication, date, PublicationFacts]] = []
+    history: list[LedgerChange] = []
     unchanged = 0
     now = timezone.now()
     for row in rows:
@@ -192,10 +195,24 @@ def ledger_import_sheet(
                 )
             )
             continue
-        current_channels = channels_normalise(postings.get(publication.pk, {}))
-        if _facts_of(publication, current_channels) == facts:
+        current = _facts_of(
+            publication, channels_normalise(postings.get(publication.pk, {}))
+        )
+        if current == facts:
             unchanged += 1
             continue
+        history.append(
+            ledger_change(
+                kind=LedgerRecordKind.PUBLICATION,
+                agency=row.agency,
+                record_id=publication.pk,
+                reference=row.reference,
+                row=row.number,
+                changes=field_changes(facts_fields(current), facts_fields(facts)),
+                source=source,
+                now=now,
+            )
+        )
         old_published_on = publication.published_on
         publication.title = facts.title
         publication.category = facts.category
@@ -271,4 +288,5 @@ def ledger_import_sheet(
             moved, ["posted_on"], batch_size=BATCH_SIZE
         )
         PublicationPosting.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+        LedgerChange.objects.bulk_create(history, batch_size=BATCH_SIZE)
     return summary

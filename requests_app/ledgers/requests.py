@@ -171,6 +171,14 @@ _DATE_ORDER = (
         "征求意见日期",
     ),
     ("fee_paid_on", "缴费日期", "fee_notice_on", "收费通知日期"),
+    # A case is closed after everything that happened on it (the closing decision of
+    # C3 and C5 comes after the notice too).
+    ("closed_on", "办结日期", "supplement_requested_on", "补正告知日期"),
+    ("closed_on", "办结日期", "supplement_received_on", "补正收到日期"),
+    ("closed_on", "办结日期", "consultation_started_on", "征求意见日期"),
+    ("closed_on", "办结日期", "consultation_ended_on", "征求意见回复日期"),
+    ("closed_on", "办结日期", "fee_notice_on", "收费通知日期"),
+    ("closed_on", "办结日期", "fee_paid_on", "缴费日期"),
 )
 # A date that needs the earlier one: (column, its label, the earlier's label).
 _DATE_NEEDS = (
@@ -183,10 +191,24 @@ _EARLIER = {
     "consultation_ended_on": "consultation_started_on",
     "fee_paid_on": "fee_notice_on",
 }
+# An outcome that closes a case for a lapse needs the notice that started it (C3, C5):
+# (outcome, its name, the notice's column, its label).
+NO_SUPPLEMENT = "other.no_supplement"
+FEE_UNPAID = "other.fee_unpaid"
+_OUTCOME_NEEDS = (
+    (NO_SUPPLEMENT, "逾期不补正", "supplement_requested_on", "补正告知日期"),
+    (FEE_UNPAID, "逾期未缴纳信息处理费", "fee_notice_on", "收费通知日期"),
+)
+_DATE_LABELS = {column.name: column.label for column in COLUMNS}
 
 
-def row_read(reader: RowReader, agencies: dict[str, Agency]) -> LedgerRow | None:
-    """Read and check one row; None (with the problems recorded) when it is bad."""
+def row_read(
+    reader: RowReader, agencies: dict[str, Agency], *, today: date | None = None
+) -> LedgerRow | None:
+    """Read and check one row; None (with the problems recorded) when it is bad.
+
+    ``today`` (the local date in Asia/Shanghai by default) is the last date a ledger
+    may state: every date in it records something that has happened."""
     problems_before = len(reader.problems)
     code = reader.text("agency", required=True)
     agency = agencies.get(code)
@@ -221,6 +243,11 @@ def row_read(reader: RowReader, agencies: dict[str, Agency]) -> LedgerRow | None
         "fee_paid_on": fee_paid_on,
         "closed_on": closed_on,
     }
+    if today is None:
+        today = timezone.localdate()
+    for column, day in dates.items():
+        if day is not None and day > today:
+            reader.error(column, f"{_DATE_LABELS[column]}不能晚于今天（{today}）。")
     for column, label, needed in _DATE_NEEDS:
         if dates[column] is not None and not reader.row.get(_EARLIER[column]):
             reader.error(column, f"有{label}，却没有{needed}。")
@@ -232,6 +259,9 @@ def row_read(reader: RowReader, agencies: dict[str, Agency]) -> LedgerRow | None
         reader.error("closed_on", "已填写答复类型，必须填写办结日期。")
     if closed_on is not None and not reader.row.get("outcome"):
         reader.error("outcome", "已填写办结日期，必须填写答复类型（空表示尚未办结）。")
+    for code, name, column, label in _OUTCOME_NEEDS:
+        if outcome == code and not reader.row.get(column):
+            reader.error(column, f"答复类型为{name}（{code}），必须填写{label}。")
 
     if len(reader.problems) > problems_before or agency is None or received_on is None:
         return None
@@ -264,11 +294,19 @@ _COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 
 
 class _ParsedDates(dict):
-    """Date cells already parsed, by their text ("" is no date); a bad one raises
-    ValueError and is not kept."""
+    """Date cells already parsed, by their text ("" is no date); a bad one, or one
+    after ``today``, raises ValueError and is not kept."""
+
+    def __init__(self, today: date) -> None:
+        super().__init__({"": None})
+        self.today = today
 
     def __missing__(self, text: str) -> date:
-        day = self[text] = parse_date(text)
+        day = parse_date(text)
+        if day > self.today:
+            msg = f"晚于今天：“{text}”"
+            raise ValueError(msg)
+        self[text] = day
         return day
 
 
@@ -286,14 +324,17 @@ class RowFastReader:
     It answers None as soon as anything is unusual (a bad or missing cell, dates out of
     order); :func:`row_read` then reads that row again and words every problem, so the
     wording lives in one place and this reader only has to be strict. Dates and amounts
-    repeat across a ledger and are parsed once each.
+    repeat across a ledger and are parsed once each (a date after ``today`` is refused
+    as it is parsed, so that rule costs nothing per row).
     """
 
     __slots__ = ("agencies", "amounts", "dates")
 
-    def __init__(self, agencies: dict[str, Agency]) -> None:
+    def __init__(
+        self, agencies: dict[str, Agency], *, today: date | None = None
+    ) -> None:
         self.agencies = agencies
-        self.dates = _ParsedDates({"": None})
+        self.dates = _ParsedDates(timezone.localdate() if today is None else today)
         self.amounts = _ParsedAmounts({"": None})
 
     def read(self, number: int, values: Sequence[str]) -> LedgerRow | None:
@@ -355,6 +396,22 @@ class RowFastReader:
             and _follows(fee_notice_on, fee_paid_on)
         ):
             return None
+        if closed_on is not None:
+            # Nothing happened after the case was closed. A reply or payment is never
+            # before its start (checked above), so the later date of each pair tells.
+            # Written out in full: this runs for most rows of a large ledger.
+            supplement = supplement_received_on or supplement_requested_on
+            consultation = consultation_ended_on or consultation_started_on
+            fee = fee_paid_on or fee_notice_on
+            if (
+                (supplement is not None and supplement > closed_on)
+                or (consultation is not None and consultation > closed_on)
+                or (fee is not None and fee > closed_on)
+                # A lapse (C3, C5) needs its notice.
+                or (outcome == NO_SUPPLEMENT and supplement_requested_on is None)
+                or (outcome == FEE_UNPAID and fee_notice_on is None)
+            ):
+                return None
         return LedgerRow(
             number,
             agency,
@@ -578,9 +635,10 @@ def ledger_plan(*, sheet: Sheet, progress: Progress | None = None) -> Plan:
     sheet_rows = sheet.rows
     agencies = agencies_by_code({row.get("agency") for row in sheet_rows})
     ticker = ProgressTicker(progress, "校验", len(sheet_rows))
+    today = timezone.localdate()
     # Rows read by position when the sheet holds exactly this ledger's columns.
     fast = (
-        RowFastReader(agencies)
+        RowFastReader(agencies, today=today)
         if sheet_rows and sheet_rows[0].layout.names == _COLUMN_NAMES
         else None
     )
@@ -588,7 +646,7 @@ def ledger_plan(*, sheet: Sheet, progress: Progress | None = None) -> Plan:
     for done, sheet_row in enumerate(sheet_rows, start=1):
         row = fast.read(sheet_row.number, sheet_row.values) if fast else None
         if row is None:
-            row = row_read(RowReader(sheet_row, problems), agencies)
+            row = row_read(RowReader(sheet_row, problems), agencies, today=today)
         if row is not None:
             rows.append(row)
         ticker.tick(done)

@@ -2,7 +2,8 @@
 key, written into the agency-year's ``AnnualStatistics`` row.
 
 A row whose value was not entered before counts as created, a different value as
-updated; an empty value clears the figure. Values are checked by
+updated; an empty value clears the figure. Every change to a stored agency-year is
+recorded on it (a ``LedgerChange`` per row). Values are checked by
 ``disclosure.statistics.statistic_value_parse``, the same rule the services apply.
 """
 
@@ -22,6 +23,7 @@ from disclosure.statistics import (
     StatisticValue,
     statistic_value_parse,
 )
+from requests_app.ledgers.history import field_changes, ledger_change
 from requests_app.ledgers.parsing import (
     Column,
     ImportSummary,
@@ -33,6 +35,7 @@ from requests_app.ledgers.parsing import (
     duplicate_keys,
     sheet_rows_read,
 )
+from requests_app.models import LedgerChange, LedgerRecordKind
 
 BATCH_SIZE = 2000
 
@@ -111,6 +114,7 @@ def ledger_import_sheet(
     new: dict[tuple[int, int], AnnualStatistics] = {}
     changed: dict[tuple[int, int], AnnualStatistics] = {}
     changed_keys: set[str] = set()
+    history: list[LedgerChange] = []
     summary = ImportSummary(kind="statistics", dry_run=dry_run)
     now = timezone.now()
     for row in rows:
@@ -133,6 +137,20 @@ def ledger_import_sheet(
             target.updated_at = now
             changed[pair] = target
             changed_keys.add(row.key)
+            # Recorded on the stored agency-year, a figure entered for the first time
+            # included: the record changed.
+            history.append(
+                ledger_change(
+                    kind=LedgerRecordKind.STATISTICS,
+                    agency=row.agency,
+                    record_id=target.pk,
+                    reference=str(row.year),
+                    row=row.number,
+                    changes=field_changes({row.key: current}, {row.key: row.value}),
+                    source=source,
+                    now=now,
+                )
+            )
     if dry_run:
         return summary
     with transaction.atomic():
@@ -150,4 +168,5 @@ def ledger_import_sheet(
                 [*sorted(changed_keys), "updated_at"],
                 batch_size=BATCH_SIZE,
             )
+        LedgerChange.objects.bulk_create(history, batch_size=BATCH_SIZE)
     return summary

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -12,8 +13,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from disclosure.exceptions import ApplicationError
 from disclosure.models import Agency, AnnualStatistics, Publication, PublicationPosting
 from disclosure.statistics import statistics_get, statistics_set
+from requests_app.appeals import appeal_update
 from requests_app.models import Appeal
 from tests.factories import register
 
@@ -243,6 +246,7 @@ def test_appeals_refused_with_row_numbers(tmp_path, agency, other_agency):
                 "2025-03-31",
                 "",
             ],
+            # Another agency's case is not this agency's: accepted, not linked.
             [
                 "XCCG",
                 "FY-5",
@@ -259,10 +263,80 @@ def test_appeals_refused_with_row_numbers(tmp_path, agency, other_agency):
         "row 3, column kind: 未知的类型“petition”。",
         "row 4, column result: 未知的结果“won”（空表示尚未审结）。",
         "row 5, column decided_on: 决定或判决日期不能早于申请或起诉日期（2025-04-01）。",
-        f"row 6, column request_reference: 该机关没有编号为“{other_case.reference}”的申请。",
         "row 7, column filed_on: 不存在的日期：“2025-04-31”",
     ]
     assert Appeal.objects.count() == 0
+
+
+def test_appeals_ledger_takes_what_the_contract_counts(tmp_path, agency, other_agency):
+    """§1.4 and §4.3: a result without its decision date, or a decision date without
+    a result, is an appeal still pending (尚未审结); an application the product does
+    not hold leaves the appeal unlinked. None of them refuses the file, and the report
+    counts them as pending."""
+    theirs = register(other_agency, date(2025, 3, 3))
+    rows = [
+        APPEAL_HEADER,
+        ["XCCG", "FY-1", "reconsideration", "2025-04-01", "upheld", "", ""],
+        ["XCCG", "FY-2", "reconsideration", "2025-04-01", "", "2025-06-30", ""],
+        ["XCCG", "FY-3", "reconsideration", "2025-04-01", "", "", "纸质-2024-17"],
+        ["XCCG", "FY-4", "reconsideration", "2025-04-01", "", "", theirs.reference],
+        [
+            "XCCG",
+            "FY-5",
+            "reconsideration",
+            "2025-04-01",
+            "corrected",
+            "2025-06-30",
+            "",
+        ],
+    ]
+    path = write(tmp_path, rows)
+    assert run_import("appeals", path) == "created 5, updated 0, unchanged 0"
+    stored = {
+        appeal.reference: (appeal.result, appeal.decided_on, appeal.request_id)
+        for appeal in Appeal.objects.all()
+    }
+    assert stored == {
+        "FY-1": ("upheld", None, None),
+        "FY-2": ("", date(2025, 6, 30), None),
+        "FY-3": ("", None, None),
+        "FY-4": ("", None, None),
+        "FY-5": ("corrected", date(2025, 6, 30), None),
+    }
+    # Unlinked rows compare equal on re-import: nothing changes.
+    assert run_import("appeals", path) == "created 0, updated 0, unchanged 5"
+    out = io.StringIO()
+    call_command("annual_report", "--agency", "XCCG", "--year", "2025", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["table4"]["reconsideration"] == {
+        "upheld": 0,
+        "corrected": 1,
+        "other": 0,
+        "pending": 4,
+        "total": 5,
+    }
+    assert {check["rule"]: check["ok"] for check in report["checks"]}["V4"] is True
+
+
+def test_an_imported_appeal_without_decision_date_can_still_be_edited(tmp_path, agency):
+    """Staff give a result with its date; an imported appeal lacking one is not
+    blocked when another field is edited."""
+    path = write(
+        tmp_path,
+        [
+            APPEAL_HEADER,
+            ["XCCG", "FY-1", "reconsideration", "2025-04-01", "upheld", "", ""],
+        ],
+    )
+    run_import("appeals", path)
+    appeal = Appeal.objects.get(reference="FY-1")
+    appeal = appeal_update(appeal=appeal, notes="待补录决定书日期")
+    assert appeal.notes == "待补录决定书日期"
+    with pytest.raises(ApplicationError, match="必须填写决定或判决日期") as missing:
+        appeal_update(appeal=appeal, result="corrected")
+    assert missing.value.field == "decided_on"
+    appeal = appeal_update(appeal=appeal, decided_on=date(2025, 6, 30))
+    assert (appeal.result, appeal.decided_on) == ("upheld", date(2025, 6, 30))
 
 
 # --- statistics ------------------------------------------------------------------------------

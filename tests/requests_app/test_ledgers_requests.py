@@ -8,8 +8,10 @@ import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -35,6 +37,11 @@ from requests_app.models import (
 from tests.factories import make_agency, register
 
 pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# A ledger states what has happened: one with a case received in December 2026 is
+# read in January 2027 (the latest date of CLOCK_CASES).
+AFTER_CLOCK_CASES = datetime(2027, 1, 20, 10, tzinfo=SHANGHAI)
 
 HEADER = (
     "agency,reference,received_on,channel,applicant_type,applicant_name,description,"
@@ -236,6 +243,7 @@ CLOCK_CASES = [
 ]
 
 
+@time_machine.travel(AFTER_CLOCK_CASES, tick=False)
 def test_each_row_gets_the_contract_clock(tmp_path):
     make_agency("XCCG")
     lines = [HEADER] + [
@@ -492,6 +500,238 @@ def test_every_problem_is_listed_with_row_and_column(tmp_path):
     assert DisclosureRequest.objects.count() == 0
 
 
+def refused_dry_run(path: Path) -> list[str]:
+    """The problems of a refused file, checked with ``--dry-run`` (a dry run refuses
+    exactly what an import refuses)."""
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="未写入任何数据"):
+        call_command(
+            "import_ledger",
+            "requests",
+            str(path),
+            "--dry-run",
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+    return err.getvalue().splitlines()
+
+
+def test_nothing_happens_after_the_case_was_closed(tmp_path):
+    """A supplement, consultation or fee dated after the closing date is refused (the
+    case was closed before it happened); on the closing day itself it is fine."""
+    make_agency("XCCG")
+    closed = {"received_on": "2025-09-26", "outcome": "disclosed"}
+    lines = [
+        HEADER,
+        ledger_line(
+            reference="R-1",
+            received_on="2025-09-26",
+            supplement_requested_on="2025-09-29",
+            supplement_received_on="2025-10-09",
+            consultation_started_on="2025-10-10",
+            consultation_ended_on="2025-10-20",
+            fee_notice_on="2025-10-21",
+            fee_amount_yuan="100",
+            fee_paid_on="2025-10-24",
+            outcome="disclosed",
+            closed_on="2025-10-24",
+        ),  # row 2: fine, paid on the closing day
+        ledger_line(
+            reference="R-2",
+            supplement_requested_on="2025-10-09",
+            closed_on="2025-09-30",
+            **closed,
+        ),
+        ledger_line(
+            reference="R-3",
+            supplement_requested_on="2025-09-29",
+            supplement_received_on="2025-10-09",
+            closed_on="2025-09-30",
+            **closed,
+        ),
+        ledger_line(
+            reference="R-4",
+            consultation_started_on="2025-10-09",
+            closed_on="2025-09-30",
+            **closed,
+        ),  # row 5
+        ledger_line(
+            reference="R-5",
+            consultation_started_on="2025-09-29",
+            consultation_ended_on="2025-10-13",
+            closed_on="2025-10-10",
+            **closed,
+        ),
+        ledger_line(
+            reference="R-6",
+            fee_notice_on="2025-10-13",
+            fee_amount_yuan="100",
+            closed_on="2025-10-10",
+            **closed,
+        ),
+        ledger_line(
+            reference="R-7",
+            fee_notice_on="2025-09-29",
+            fee_amount_yuan="100",
+            fee_paid_on="2025-10-13",
+            closed_on="2025-10-10",
+            **closed,
+        ),  # row 8
+    ]
+    path = write(tmp_path, lines)
+    expected = [
+        "row 3, column closed_on: 办结日期不能早于补正告知日期（2025-10-09）。",
+        "row 4, column closed_on: 办结日期不能早于补正收到日期（2025-10-09）。",
+        "row 5, column closed_on: 办结日期不能早于征求意见日期（2025-10-09）。",
+        "row 6, column closed_on: 办结日期不能早于征求意见回复日期（2025-10-13）。",
+        "row 7, column closed_on: 办结日期不能早于收费通知日期（2025-10-13）。",
+        "row 8, column closed_on: 办结日期不能早于缴费日期（2025-10-13）。",
+    ]
+    assert refused_dry_run(path) == expected
+    assert refused(path).splitlines() == expected
+    assert DisclosureRequest.objects.count() == 0
+    out, _ = run_import(write(tmp_path, lines[:2]))
+    assert out.strip() == "created 1, updated 0, unchanged 0"
+
+
+def test_a_lapse_needs_its_notice(tmp_path):
+    """other.no_supplement needs the supplement notice (C3), other.fee_unpaid the fee
+    notice (C5); with them, the lapse closes as the contract dates it."""
+    make_agency("XCCG")
+    lines = [
+        HEADER,
+        ledger_line(
+            reference="R-1",
+            received_on="2025-03-03",
+            outcome="other.no_supplement",
+            closed_on="2025-03-27",
+        ),
+        ledger_line(
+            reference="R-2",
+            received_on="2025-09-26",
+            outcome="other.fee_unpaid",
+            closed_on="2025-11-12",
+        ),
+        # C3: WD(2025-03-05, 16) = 2025-03-27; C5: WD(2025-10-09, 21) = 2025-11-07.
+        ledger_line(
+            reference="R-3",
+            received_on="2025-03-03",
+            supplement_requested_on="2025-03-05",
+            outcome="other.no_supplement",
+            closed_on="2025-03-27",
+        ),
+        ledger_line(
+            reference="R-4",
+            received_on="2025-09-26",
+            fee_notice_on="2025-10-09",
+            fee_amount_yuan="100",
+            outcome="other.fee_unpaid",
+            closed_on="2025-11-07",
+        ),
+    ]
+    path = write(tmp_path, lines)
+    expected = [
+        "row 2, column supplement_requested_on: "
+        "答复类型为逾期不补正（other.no_supplement），必须填写补正告知日期。",
+        "row 3, column fee_notice_on: "
+        "答复类型为逾期未缴纳信息处理费（other.fee_unpaid），必须填写收费通知日期。",
+    ]
+    assert refused_dry_run(path) == expected
+    assert refused(path).splitlines() == expected
+    out, _ = run_import(write(tmp_path, [HEADER, *lines[3:]]))
+    assert out.strip() == "created 2, updated 0, unchanged 0"
+    assert dict(DisclosureRequest.objects.values_list("reference", "status")) == {
+        "R-3": "closed",
+        "R-4": "closed",
+    }
+
+
+# 23:30 UTC on 2025-10-10 is 07:30 on 2025-10-11 in Beijing: the ledger's today.
+@time_machine.travel(datetime(2025, 10, 10, 23, 30, tzinfo=UTC), tick=False)
+def test_no_date_after_today_in_shanghai(tmp_path):
+    make_agency("XCCG")
+    lines = [
+        HEADER,
+        ledger_line(
+            reference="R-1",
+            received_on="2025-09-26",
+            outcome="disclosed",
+            closed_on="2025-10-11",
+        ),  # row 2: closed today (Asia/Shanghai)
+        ledger_line(
+            reference="R-2",
+            received_on="2025-09-26",
+            outcome="disclosed",
+            closed_on="2025-10-13",
+        ),
+        ledger_line(reference="R-3", received_on="2025-10-13"),
+        ledger_line(
+            reference="R-4",
+            received_on="2025-09-26",
+            supplement_requested_on="2025-09-29",
+            supplement_received_on="2025-10-12",
+        ),  # row 5
+        ledger_line(
+            reference="R-5",
+            received_on="2025-09-26",
+            consultation_started_on="2025-10-12",
+        ),
+        ledger_line(
+            reference="R-6",
+            received_on="2025-09-26",
+            fee_notice_on="2025-09-29",
+            fee_amount_yuan="100",
+            fee_paid_on="2026-01-05",
+        ),
+    ]
+    path = write(tmp_path, lines)
+    expected = [
+        "row 3, column closed_on: 办结日期不能晚于今天（2025-10-11）。",
+        "row 4, column received_on: 收到日期不能晚于今天（2025-10-11）。",
+        "row 5, column supplement_received_on: 补正收到日期不能晚于今天（2025-10-11）。",
+        "row 6, column consultation_started_on: 征求意见日期不能晚于今天（2025-10-11）。",
+        "row 7, column fee_paid_on: 缴费日期不能晚于今天（2025-10-11）。",
+    ]
+    assert refused_dry_run(path) == expected
+    assert refused(path).splitlines() == expected
+    out, _ = run_import(write(tmp_path, lines[:2]))
+    assert out.strip() == "created 1, updated 0, unchanged 0"
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {"supplement_requested_on": "2025-10-09"},
+        {
+            "consultation_started_on": "2025-09-29",
+            "consultation_ended_on": "2025-10-09",
+        },
+        {"fee_notice_on": "2025-09-29", "fee_paid_on": "2025-10-09"},
+        {"outcome": "other.no_supplement"},
+        {"outcome": "other.fee_unpaid"},
+        {"closed_on": "2999-01-04"},
+    ],
+)
+def test_the_fast_reader_leaves_impossible_rows_to_the_checked_one(cells):
+    """Each new rule holds in both readers: the fast one refuses the row, the checked
+    one words why."""
+    agencies = {"XCCG": Agency(pk=1, code="XCCG", supplement_period_days=15)}
+    values = {
+        "received_on": "2025-09-26",
+        "outcome": "disclosed",
+        "closed_on": "2025-09-30",
+        **cells,
+    }
+    line = ledger_line(reference="R-1", **values)
+    (sheet_row,) = read_sheet(
+        f"{HEADER}\n{line}\n".encode(), columns=LEDGER_COLUMNS
+    ).rows
+    problems: list = []
+    assert row_read(RowReader(sheet_row, problems), agencies) is None
+    assert len(problems) == 1
+    assert RowFastReader(agencies).read(sheet_row.number, sheet_row.values) is None
+
+
 def test_missing_required_column_is_reported_on_row_1(tmp_path):
     make_agency("XCCG")
     path = write(tmp_path, ["agency,reference,channel", "XCCG,R-1,online"])
@@ -644,6 +884,7 @@ def test_reimport_changes_nothing_and_a_changed_row_updates(tmp_path):
     assert Consultation.objects.count() == 1
 
 
+@time_machine.travel(AFTER_CLOCK_CASES, tick=False)
 def test_export_then_reimport_is_unchanged(tmp_path):
     make_agency("XCCG")
     lines = [HEADER] + [
@@ -786,10 +1027,11 @@ GOOD_CELLS = {
     "description": ("", "申请公开", "a\tb\\c"),
     "extended": ("", "0", "1"),
     "fee_amount_yuan": ("", "100", "12.5"),
-    "outcome": ("", "disclosed"),
+    "outcome": ("", "disclosed", "other.no_supplement", "other.fee_unpaid"),
     "closed_on": ("", "2025-03-31", "2025年3月31日"),
 }
-GOOD_LATER_DATES = ("", "", "2025-03-05", "2025-03-20", "2025年3月10日")
+# 2025-04-02 comes after the closing date a row may have.
+GOOD_LATER_DATES = ("", "", "2025-03-05", "2025-03-20", "2025年3月10日", "2025-04-02")
 BAD_CELLS = (
     "",
     "XCJW",
@@ -803,6 +1045,7 @@ BAD_CELLS = (
     "1.234",
     "-1",
     "nonsense",
+    "2999-01-04",
 )
 
 
