@@ -62,13 +62,13 @@ OUTCOMES = ("disclosed", "partial", "unavailable.not_held", "refused.process_inf
 
 
 def ledger_csv(rows: int, run: str, agencies: tuple[str, ...] = AGENCIES) -> str:
-    """``rows`` varied applications received 2020–2026 (a quarter still open)."""
+    """``rows`` varied applications received 2020–2026 (a quarter still open), none after today."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
     first = date(2020, 1, 2)
     for index in range(rows):
-        received = first + timedelta(days=index % 2500)
+        received = first + timedelta(days=index % 2400)
         cells = dict.fromkeys(HEADER, "")
         cells.update(
             agency=agencies[index % len(agencies)],
