@@ -10,7 +10,7 @@ settings or the clock: ``today`` is always a parameter.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -306,19 +306,27 @@ def _clock_result(
     calendar: WorkingDayCalendar,
 ) -> ClockResult:
     """The result of :func:`compute_clock`; the provisional note is added to ``steps``
-    when a year from ``start`` to ``provisional_until`` has no official notice yet."""
-    provisional = False
+    when a year from ``start`` to ``provisional_until`` has no official notice yet.
+
+    Only a due date is flagged provisional (contract §3): while the clock waits there is
+    no due date, so the flag stays False, though the note still warns that the date,
+    once set, will depend on a provisional year.
+    """
+    reaches_provisional = False
     if provisional_until is not None:
         # The same years decide the flag and the note; one look-up in the common case
         # of a single year.
         if start.year == provisional_until.year:
-            provisional = not calendar.is_official_year(start.year)
+            reaches_provisional = not calendar.is_official_year(start.year)
         else:
-            provisional = calendar.is_provisional_range(start, provisional_until)
-        if provisional:
+            reaches_provisional = calendar.is_provisional_range(
+                start, provisional_until
+            )
+        if reaches_provisional:
             note = _provisional_step(start, provisional_until, calendar)
             if note is not None:
                 steps.append(note)
+    provisional = reaches_provisional and due_on is not None
     return ClockResult(
         regime=regime,
         start_on=start,
@@ -342,8 +350,9 @@ def compute_clock(clock: ClockInput, calendar: WorkingDayCalendar) -> ClockResul
     ``WD(start, limit + excluded + extension)`` (C7), unless an Art. 35 delayed reply
     date is set (C9). While a supplement is awaited (C3) or a pause runs (C4b) there is
     no due date, even with an Art. 35 date, and ``remaining_workdays`` tells how many
-    working days will be left when the wait ends. An Art. 35 date does not depend on
-    the calendar, so it is never provisional.
+    working days will be left when the wait ends; without a due date the result is
+    never provisional (contract §3). An Art. 35 date does not depend on the calendar,
+    so it is never provisional either.
     """
     received_on = clock.received_on
     regime = regime_for(received_on)
@@ -567,6 +576,59 @@ def check_extension(
             f"申请人；{format_date(approved_on)}已超过截止日，不能延期"
         )
         raise ExtensionRefused(msg)
+
+
+class DelayRefused(Exception):
+    """C9: an Art. 35 delayed reply date that the rules do not allow; the message is
+    shown to staff and ``field`` names the date at fault."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def statutory_due_date(clock: ClockInput, calendar: WorkingDayCalendar) -> date | None:
+    """Return the due date by C1–C7 alone, as if no Art. 35 date had been set (C9).
+
+    None while the clock waits (C3, C4b).
+    """
+    return compute_clock(replace(clock, delayed_due_on=None), calendar).due_on
+
+
+def check_delay(
+    *,
+    decided_on: date,
+    delayed_due_on: date,
+    statutory_due_on: date | None,
+    current_due_on: date | None,
+) -> None:
+    """C9: raise :class:`DelayRefused` unless the Art. 35 delayed reply date may be set.
+
+    The office sets a later date because it cannot answer within the Art. 33 limit, so
+    the delayed date must fall after the statutory due date ``statutory_due_on``
+    (limit, excluded days and any extension; C7). Like an extension (C6), the decision
+    must be taken on or before the current due date ``current_due_on``; while the
+    clock waits (no due date) there is nothing to delay.
+    """
+    if current_due_on is None or statutory_due_on is None:
+        msg = (
+            "当前没有答复截止日（等待补正或期限暂停中），不能确定延迟答复期限；"
+            "请在期限恢复计算后办理"
+        )
+        raise DelayRefused(msg, field="decided_on")
+    if decided_on > current_due_on:
+        msg = (
+            f"延迟答复期限须在答复截止日（{format_date(current_due_on)}）当日或之前"
+            f"确定并告知申请人；{format_date(decided_on)}已超过截止日（第三十五条）"
+        )
+        raise DelayRefused(msg, field="decided_on")
+    if delayed_due_on <= statutory_due_on:
+        msg = (
+            f"延迟答复期限应晚于法定答复截止日（{format_date(statutory_due_on)}）："
+            "第三十五条的延迟答复只用于在法定期限内无法答复的申请"
+        )
+        raise DelayRefused(msg, field="delayed_due_on")
 
 
 def workdays_left(*, due_on: date, today: date, calendar: WorkingDayCalendar) -> int:

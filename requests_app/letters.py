@@ -19,7 +19,7 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from io import BytesIO
@@ -35,6 +35,7 @@ from disclosure.calendars import WorkingDayCalendar
 from disclosure.exceptions import ApplicationError, NotFound
 from disclosure.models import Channel, User
 from disclosure.selectors import calendar_get
+from disclosure.text import text_clean
 from requests_app import deadlines, fees
 from requests_app.models import (
     Consultation,
@@ -363,8 +364,14 @@ def letter_compose(
     context: Mapping[str, str],
 ) -> LetterData:
     """Fill the texts. A reply letter is its outcome's text (``specific``) set into the
-    frame at ``{decision}``, under the outcome's title; other letters are the frame."""
+    frame at ``{decision}``, under the outcome's title; other letters are the frame.
+
+    Control characters in the values are replaced by spaces first (:func:`text_clean`):
+    a pasted \\x0b would otherwise split a quoted description into two paragraphs
+    (``str.splitlines`` breaks on it) or make the DOCX unwritable.
+    """
     title = frame.title
+    context = {name: text_clean(value) for name, value in context.items()}
     values = dict(context)
     if specific is not None:
         title = specific.title
@@ -380,6 +387,25 @@ def letter_compose(
 
 
 # --- pure: rendering -------------------------------------------------------------------
+
+
+def letter_text_clean(letter_data: LetterData) -> LetterData:
+    """``letter_data`` with control characters replaced (:func:`text_clean`).
+
+    A safety net: the services clean free text on the way in, but a case stored before
+    that (or an edited template) may still hold a pasted \\x0b, and one such character
+    makes python-docx refuse the whole letter ("All strings must be XML compatible").
+    """
+    return replace(
+        letter_data,
+        title=text_clean(letter_data.title),
+        number=text_clean(letter_data.number),
+        addressee=text_clean(letter_data.addressee),
+        paragraphs=tuple(text_clean(text) for text in letter_data.paragraphs),
+        agency_name=text_clean(letter_data.agency_name),
+        issued_on=text_clean(letter_data.issued_on),
+    )
+
 
 _BODY_FONT = "仿宋"
 _TITLE_FONT = "宋体"
@@ -405,6 +431,7 @@ def render_docx(letter_data: LetterData) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Mm, Pt
 
+    letter_data = letter_text_clean(letter_data)
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -471,7 +498,9 @@ def render_docx(letter_data: LetterData) -> bytes:
 def render_pdf_html(letter_data: LetterData) -> str:
     """The HTML (with print CSS and the Noto CJK fonts) that WeasyPrint turns into the
     PDF; ``templates/letters/letter.html``."""
-    return render_to_string("letters/letter.html", {"letter": letter_data})
+    return render_to_string(
+        "letters/letter.html", {"letter": letter_text_clean(letter_data)}
+    )
 
 
 def render_pdf(letter_data: LetterData) -> bytes:
@@ -636,7 +665,10 @@ def letter_issue(
             calendar=calendar_get(),
             facts=_letter_facts(disclosure_request, consultation),
         )
-    letter_data = letter_compose(frame=frame, specific=specific, context=context)
+    # Cleaned once here as well, so that the stored text matches the files.
+    letter_data = letter_text_clean(
+        letter_compose(frame=frame, specific=specific, context=context)
+    )
     stem = f"{disclosure_request.reference}-{kind}-{issued_on.year}-{serial}"
     letter = Letter(
         request=disclosure_request,

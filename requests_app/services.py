@@ -6,9 +6,10 @@ recomputed by the pure engine, an append-only event written, side effects after 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from disclosure.exceptions import ApplicationError
 from disclosure.identity import is_valid_resident_id, is_valid_uscc, mask_id_number
 from disclosure.models import Agency, Channel, User
 from disclosure.selectors import calendar_get
+from disclosure.text import text_clean
 from requests_app import deadlines, fees
 from requests_app.calendars_bridge import clock_input_for
 from requests_app.crypto import encrypt, lookup_hash
@@ -110,9 +112,26 @@ def applicant_validate(data: ApplicantData) -> dict[str, str]:
     return errors
 
 
+_Data = TypeVar("_Data", "ApplicantData", "RegistrationData")
+
+
+def text_fields_clean(data: _Data) -> _Data:
+    """``data`` (a dataclass) with control characters cleaned out of its text fields
+    (:func:`disclosure.text.text_clean`)."""
+    return replace(
+        data,
+        **{
+            field.name: text_clean(value)
+            for field in fields(data)
+            if isinstance(value := getattr(data, field.name), str)
+        },
+    )
+
+
 def applicant_get_or_create(data: ApplicantData) -> Applicant:
     """The applicant with this identity number (recognised by its keyed hash), with its
     contact details brought up to date; a new applicant otherwise."""
+    data = text_fields_clean(data)
     number = data.id_number.strip().upper()
     id_hash = lookup_hash(data.id_type, number) if number else ""
     applicant = None
@@ -199,6 +218,11 @@ class RegistrationData:
     receipt_note: str = ""
 
 
+# The 2008 Regulation (国务院令第492号) took effect on this day: no application under it
+# can have been received earlier.
+REGULATION_2008_IN_FORCE = date(2008, 5, 1)
+
+
 def registration_validate(
     *, agency: Agency, data: RegistrationData, today: date
 ) -> dict[str, str]:
@@ -211,6 +235,10 @@ def registration_validate(
         )
     if data.received_on > today:
         errors["received_on"] = "收到申请日期不能晚于今天。"
+    elif data.received_on < REGULATION_2008_IN_FORCE:
+        errors["received_on"] = (
+            "收到申请日期不能早于2008年5月1日（《政府信息公开条例》施行之日）。"
+        )
     if not data.description.strip():
         errors["description"] = "请描述所需政府信息的名称、文号或其他特征。"
     bad_formats = set(data.formats) - set(InfoFormat.values)
@@ -235,6 +263,9 @@ def request_register(
     """Register an application (online by the citizen, or letter / in person / fax by a
     clerk) with its Art. 31 receipt date, and fix its first due date."""
     today = today or timezone.localdate()
+    # Control characters (a pasted \x0b) would be stored and break the letters.
+    applicant_data = text_fields_clean(applicant_data)
+    registration = text_fields_clean(registration)
     errors = applicant_validate(applicant_data) | registration_validate(
         agency=agency, data=registration, today=today
     )
@@ -386,7 +417,8 @@ def request_request_supplement(
         field="requested_on",
         today=today,
     )
-    if not items.strip():
+    items = text_clean(items).strip()
+    if not items:
         raise ApplicationError("请写明需要补正的事项。", field="items")
     if disclosure_request.supplement_requested_on is not None:
         raise ApplicationError(
@@ -409,7 +441,7 @@ def request_request_supplement(
             "supplement_requested_on": requested_on,
             "supplement_period_days": period,
             "supplement_notice_late": late,
-            "supplement_items": items.strip(),
+            "supplement_items": items,
         },
         payload={"period_days": period, "late": late},
     )
@@ -425,7 +457,9 @@ def request_receive_supplement(
     received_on: date,
     today: date | None = None,
 ) -> DisclosureRequest:
-    """The supplement arrived: the reply period restarts from this day (C2)."""
+    """The supplement arrived: the reply period restarts from this day (C2). Refused
+    after the last day to supplement, WD(supplement_requested_on, P) (C3): the
+    application is then deemed withdrawn and closes as ``other.no_supplement``."""
     disclosure_request = _lock_for(
         actor=actor,
         request_id=request_id,
@@ -436,10 +470,24 @@ def request_receive_supplement(
         today=today,
     )
     requested_on = disclosure_request.supplement_requested_on
-    if requested_on and received_on < requested_on:
-        raise ApplicationError(
-            "补正收到日期不能早于补正告知日期。", field="received_on"
+    calendar = calendar_get()
+    if requested_on:
+        if received_on < requested_on:
+            raise ApplicationError(
+                "补正收到日期不能早于补正告知日期。", field="received_on"
+            )
+        last_day, _ = deadlines.supplement_lapse(
+            requested_on,
+            disclosure_request.supplement_period_days
+            or disclosure_request.agency.supplement_period_days,
+            calendar,
         )
+        if received_on > last_day:
+            raise ApplicationError(
+                f"补正期限已于{last_day:%Y年%m月%d日}届满，申请人逾期未补正，"
+                "视为放弃申请（第三十条），不能再接收补正。",
+                field="received_on",
+            )
     return _transition(
         disclosure_request,
         action=Action.RECEIVE_SUPPLEMENT,
@@ -447,6 +495,7 @@ def request_receive_supplement(
         actor=actor,
         effective_on=received_on,
         fields={"supplement_received_on": received_on},
+        calendar=calendar,
     )
 
 
@@ -469,7 +518,8 @@ def request_start_consultation(
         field="started_on",
         today=today,
     )
-    if not party.strip():
+    party = text_clean(party).strip()
+    if not party:
         raise ApplicationError("请填写征求意见对象。", field="party")
     calendar = calendar_get()
     reply_due_on = deadlines.consultation_reply_due(started_on, calendar)
@@ -477,7 +527,7 @@ def request_start_consultation(
     def add_consultation(instance: DisclosureRequest) -> None:
         Consultation.objects.create(
             request=instance,
-            party=party.strip(),
+            party=party,
             started_on=started_on,
             reply_due_on=reply_due_on,
         )
@@ -488,7 +538,7 @@ def request_start_consultation(
         kind=EventKind.CONSULTATION_STARTED,
         actor=actor,
         effective_on=started_on,
-        payload={"party": party.strip(), "reply_due_on": reply_due_on.isoformat()},
+        payload={"party": party, "reply_due_on": reply_due_on.isoformat()},
         calendar=calendar,
         after_save=add_consultation,
     )
@@ -636,7 +686,8 @@ def request_extend(
         field="approved_on",
         today=today,
     )
-    if not reason.strip():
+    reason = text_clean(reason).strip()
+    if not reason:
         raise ApplicationError("请写明延期理由。", field="reason")
     try:
         deadlines.check_extension(
@@ -653,7 +704,7 @@ def request_extend(
         actor=actor,
         effective_on=approved_on,
         fields={"extended": True, "extended_on": approved_on},
-        payload={"reason": reason.strip()},
+        payload={"reason": reason},
     )
     _letter_after_commit(disclosure_request, LetterKind.EXTENSION)
     return disclosure_request
@@ -682,8 +733,24 @@ def request_set_delay(
     )
     if delayed_due_on <= decided_on:
         raise ApplicationError("延迟答复期限应晚于决定日期。", field="delayed_due_on")
-    if not reason.strip():
+    reason = text_clean(reason).strip()
+    if not reason:
         raise ApplicationError("请写明延迟答复的理由。", field="reason")
+    calendar = calendar_get()
+    try:
+        deadlines.check_delay(
+            decided_on=decided_on,
+            delayed_due_on=delayed_due_on,
+            statutory_due_on=deadlines.statutory_due_date(
+                clock_input_for(
+                    disclosure_request, list(disclosure_request.consultations.all())
+                ),
+                calendar,
+            ),
+            current_due_on=disclosure_request.due_on,
+        )
+    except deadlines.DelayRefused as exc:
+        raise ApplicationError(exc.message, field=exc.field) from exc
     return _transition(
         disclosure_request,
         action=Action.SET_DELAY,
@@ -691,7 +758,8 @@ def request_set_delay(
         actor=actor,
         effective_on=decided_on,
         fields={"delayed_due_on": delayed_due_on},
-        payload={"reason": reason.strip()},
+        payload={"reason": reason},
+        calendar=calendar,
     )
 
 
@@ -706,7 +774,13 @@ def request_reply(
     competent_agency_name: str = "",
     today: date | None = None,
 ) -> DisclosureRequest:
-    """答复: close the case with one outcome code (contract §1.3) and its legal basis."""
+    """答复: close the case with one outcome code (contract §1.3) and its legal basis.
+
+    The reply may not be dated before the supplement was received, the fee paid, or
+    the latest consultation ended: the case was not in hand before then.
+    """
+    reasons = text_clean(reasons)
+    competent_agency_name = text_clean(competent_agency_name)
     disclosure_request = _lock_for(
         actor=actor,
         request_id=request_id,
@@ -753,6 +827,22 @@ def request_reply(
         earlier = getattr(disclosure_request, date_field)
         if earlier and replied_on < earlier:
             raise ApplicationError(f"答复日期不能早于{label}。", field="replied_on")
+    consultation_ended_on = max(
+        (
+            ended_on
+            for ended_on in disclosure_request.consultations.values_list(
+                "ended_on", flat=True
+            )
+            if ended_on is not None
+        ),
+        default=None,
+    )
+    if consultation_ended_on and replied_on < consultation_ended_on:
+        raise ApplicationError(
+            "答复日期不能早于征求意见结束日期"
+            f"（{consultation_ended_on:%Y年%m月%d日}）。",
+            field="replied_on",
+        )
     _transition(
         disclosure_request,
         action=Action.REPLY,
@@ -801,7 +891,7 @@ def request_withdraw(
             "outcome_basis": OUTCOMES[Outcome.OTHER_WITHDRAWN].basis,
             "closed_on": withdrawn_on,
         },
-        payload={"note": note.strip()},
+        payload={"note": text_clean(note).strip()},
     )
 
 
@@ -905,7 +995,8 @@ def request_correct_applicant_type(
     disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
     if applicant_type not in ApplicantType.values:
         raise ApplicationError("申请人类型无效。", field="applicant_type")
-    if not reason.strip():
+    reason = text_clean(reason).strip()
+    if not reason:
         raise ApplicationError("请写明更正理由。", field="reason")
     before = disclosure_request.applicant_type
     if before == applicant_type:
@@ -918,14 +1009,16 @@ def request_correct_applicant_type(
         actor=actor,
         status_before=disclosure_request.status,
         status_after=disclosure_request.status,
-        payload={"before": before, "after": applicant_type, "reason": reason.strip()},
+        payload={"before": before, "after": applicant_type, "reason": reason},
     )
     return disclosure_request
 
 
 def requests_recompute_due_dates(years: list[int], actor: User | None = None) -> int:
-    """After a calendar change: recompute every open case's clock; record each change.
-    Closed cases are left untouched (contract §3)."""
+    """After a calendar change: recompute every open case's clock; record each change of
+    due date, provisional flag or remaining working days. A waiting case (no due date,
+    never flagged provisional) may change only its explanation, which is saved too.
+    Closed cases are left untouched (contract §3). Returns the number of cases saved."""
     from requests_app.workflow import OPEN
 
     calendar = calendar_get()
@@ -938,14 +1031,27 @@ def requests_recompute_due_dates(years: list[int], actor: User | None = None) ->
     to_update: list[DisclosureRequest] = []
     events: list[RequestEvent] = []
     for disclosure_request in open_requests.iterator(chunk_size=2000):
-        before = (disclosure_request.due_on, disclosure_request.provisional)
+        before = (
+            disclosure_request.due_on,
+            disclosure_request.provisional,
+            disclosure_request.remaining_workdays,
+        )
+        explanation_before = disclosure_request.clock_explanation
         clock_apply(
             disclosure_request,
             calendar=calendar,
             consultations=consultations.get(disclosure_request.pk, []),
         )
-        if (disclosure_request.due_on, disclosure_request.provisional) != before:
+        after = (
+            disclosure_request.due_on,
+            disclosure_request.provisional,
+            disclosure_request.remaining_workdays,
+        )
+        if after != before or disclosure_request.clock_explanation != (
+            explanation_before
+        ):
             to_update.append(disclosure_request)
+        if after != before:
             events.append(
                 RequestEvent(
                     request=disclosure_request,
@@ -959,6 +1065,8 @@ def requests_recompute_due_dates(years: list[int], actor: User | None = None) ->
                         "years": years,
                         "provisional_before": before[1],
                         "provisional_after": disclosure_request.provisional,
+                        "remaining_before": before[2],
+                        "remaining_after": disclosure_request.remaining_workdays,
                     },
                 )
             )

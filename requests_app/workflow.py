@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Final
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from disclosure.exceptions import Conflict
@@ -41,20 +42,21 @@ class Action(StrEnum):
     CLOSE_LAPSED = "close_lapsed"
 
 
-ACTION_LABELS: Final[Mapping[Action, str]] = MappingProxyType(
+# Lazy: read when shown, in the language of the request (the msgids are the Chinese).
+ACTION_LABELS: Final[Mapping[Action, str | Promise]] = MappingProxyType(
     {
-        Action.REGISTER: "登记",
-        Action.REQUEST_SUPPLEMENT: "告知补正",
-        Action.RECEIVE_SUPPLEMENT: "收到补正",
-        Action.START_CONSULTATION: "开始征求意见",
-        Action.END_CONSULTATION: "征求意见结束",
-        Action.ISSUE_FEE_NOTICE: "发出收费通知",
-        Action.SETTLE_FEE: "已缴费",
-        Action.EXTEND: "延期答复",
-        Action.SET_DELAY: "确定延迟答复期限",
-        Action.REPLY: "答复",
-        Action.WITHDRAW: "申请人撤回",
-        Action.CLOSE_LAPSED: "逾期终止",
+        Action.REGISTER: _("登记"),
+        Action.REQUEST_SUPPLEMENT: _("告知补正"),
+        Action.RECEIVE_SUPPLEMENT: _("收到补正"),
+        Action.START_CONSULTATION: _("开始征求意见"),
+        Action.END_CONSULTATION: _("征求意见结束"),
+        Action.ISSUE_FEE_NOTICE: _("发出收费通知"),
+        Action.SETTLE_FEE: _("已缴费"),
+        Action.EXTEND: _("延期答复"),
+        Action.SET_DELAY: _("确定延迟答复期限"),
+        Action.REPLY: _("答复"),
+        Action.WITHDRAW: _("申请人撤回"),
+        Action.CLOSE_LAPSED: _("逾期终止"),
     }
 )
 
@@ -84,8 +86,8 @@ TRANSITIONS: Final[Mapping[tuple[str, Action], Status]] = MappingProxyType(
         (Status.IN_PROGRESS, Action.ISSUE_FEE_NOTICE): Status.AWAITING_FEE,
         (Status.AWAITING_FEE, Action.SETTLE_FEE): Status.IN_PROGRESS,
         (Status.AWAITING_FEE, Action.CLOSE_LAPSED): Status.CLOSED,
+        # Not while a consultation runs: there is no due date to extend then (C4b, C6).
         (Status.IN_PROGRESS, Action.EXTEND): Status.IN_PROGRESS,
-        (Status.IN_CONSULTATION, Action.EXTEND): Status.IN_CONSULTATION,
         (Status.IN_PROGRESS, Action.SET_DELAY): Status.IN_PROGRESS,
         (Status.IN_PROGRESS, Action.REPLY): Status.CLOSED,
         **{(status, Action.WITHDRAW): Status.CLOSED for status in OPEN},

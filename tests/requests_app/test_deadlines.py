@@ -16,9 +16,11 @@ from requests_app.deadlines import (
     ClockInput,
     ClockStep,
     DeadlineState,
+    DelayRefused,
     ExtensionRefused,
     Pause,
     PauseKind,
+    check_delay,
     check_extension,
     compute_clock,
     consultation_reply_due,
@@ -28,6 +30,7 @@ from requests_app.deadlines import (
     format_span,
     is_on_time,
     regime_for,
+    statutory_due_date,
     supplement_lapse,
     supplement_notice_due,
     supplement_notice_late,
@@ -546,6 +549,103 @@ def test_running_pause_suppresses_a_delayed_date(calendar: WorkingDayCalendar) -
     assert compute_clock(clock, calendar).due_on is None
 
 
+@pytest.mark.parametrize(
+    ("clock", "statutory"),
+    [
+        pytest.param(
+            ClockInput(
+                received_on=date(2025, 9, 26), delayed_due_on=date(2025, 12, 31)
+            ),
+            date(2025, 10, 30),
+            id="delay_ignored",
+        ),
+        pytest.param(
+            ClockInput(
+                received_on=date(2025, 9, 26),
+                extended=True,
+                delayed_due_on=date(2025, 12, 31),
+            ),
+            date(2025, 11, 27),
+            id="with_extension",
+        ),
+        pytest.param(
+            ClockInput(
+                received_on=date(2025, 9, 26), pauses=(consultation(date(2025, 10, 9)),)
+            ),
+            None,
+            id="running_pause",
+        ),
+    ],
+)
+def test_statutory_due_date(
+    calendar: WorkingDayCalendar, clock: ClockInput, statutory: date | None
+) -> None:
+    assert statutory_due_date(clock, calendar) == statutory
+
+
+def test_delay_may_be_set_on_the_due_date_for_a_later_date() -> None:
+    """Received 2025-09-26, due 2025-10-30: decided on the due date, delayed one day."""
+    check_delay(
+        decided_on=date(2025, 10, 30),
+        delayed_due_on=date(2025, 10, 31),
+        statutory_due_on=date(2025, 10, 30),
+        current_due_on=date(2025, 10, 30),
+    )
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "delayed_due_on", "field", "message"),
+    [
+        pytest.param(
+            date(2025, 10, 31),
+            date(2025, 12, 31),
+            "decided_on",
+            "延迟答复期限须在答复截止日（2025年10月30日）当日或之前确定并告知申请人；"
+            "2025年10月31日已超过截止日（第三十五条）",
+            id="decided_after_due_date",
+        ),
+        pytest.param(
+            date(2025, 10, 10),
+            date(2025, 10, 30),
+            "delayed_due_on",
+            "延迟答复期限应晚于法定答复截止日（2025年10月30日）："
+            "第三十五条的延迟答复只用于在法定期限内无法答复的申请",
+            id="not_after_statutory_due_date",
+        ),
+        pytest.param(
+            date(2025, 10, 10),
+            date(2025, 10, 20),
+            "delayed_due_on",
+            "延迟答复期限应晚于法定答复截止日（2025年10月30日）："
+            "第三十五条的延迟答复只用于在法定期限内无法答复的申请",
+            id="before_statutory_due_date",
+        ),
+    ],
+)
+def test_delay_refused(
+    decided_on: date, delayed_due_on: date, field: str, message: str
+) -> None:
+    with pytest.raises(DelayRefused) as error:
+        check_delay(
+            decided_on=decided_on,
+            delayed_due_on=delayed_due_on,
+            statutory_due_on=date(2025, 10, 30),
+            current_due_on=date(2025, 10, 30),
+        )
+    assert (error.value.field, error.value.message) == (field, message)
+
+
+def test_delay_refused_without_a_due_date() -> None:
+    with pytest.raises(DelayRefused, match="当前没有答复截止日") as error:
+        check_delay(
+            decided_on=date(2025, 10, 10),
+            delayed_due_on=date(2025, 12, 31),
+            statutory_due_on=None,
+            current_due_on=None,
+        )
+    assert error.value.field == "decided_on"
+
+
 # --- provisional years --------------------------------------------------------------
 
 
@@ -577,12 +677,42 @@ def test_provisional_note_text(calendar: WorkingDayCalendar) -> None:
 
 
 def test_running_pause_into_a_provisional_year(calendar: WorkingDayCalendar) -> None:
+    """No due date, so no provisional flag (contract §3); the note still warns."""
     clock = ClockInput(
         received_on=date(2026, 12, 18), pauses=(consultation(date(2027, 1, 5)),)
     )
     result = compute_clock(clock, calendar)
-    assert (result.due_on, result.provisional) == (None, True)
+    assert (result.due_on, result.provisional) == (None, False)
     assert result.remaining_workdays == 9
+    assert result.steps[-1].code == "provisional"
+    assert result.steps[-1].text.startswith("暂定：2027年的节假日安排尚未公布")
+
+
+def test_awaiting_supplement_in_a_provisional_year(
+    calendar: WorkingDayCalendar,
+) -> None:
+    """Supplement requested 2027-01-04 (a provisional year): no due date, not flagged."""
+    clock = ClockInput(
+        received_on=date(2026, 12, 28), supplement_requested_on=date(2027, 1, 4)
+    )
+    result = compute_clock(clock, calendar)
+    assert (result.due_on, result.provisional) == (None, False)
+    assert (result.waiting_for, result.remaining_workdays) == ("supplement", 20)
+    assert result.steps[-1].code == "provisional"
+
+
+def test_supplement_received_in_a_provisional_year_is_flagged(
+    calendar: WorkingDayCalendar,
+) -> None:
+    """Once the supplement arrives (2027-01-05) there is a due date, and it is flagged:
+    20 working days counted on weekends only (no 2027 notice) end on 2027-02-02."""
+    clock = ClockInput(
+        received_on=date(2026, 12, 28),
+        supplement_requested_on=date(2027, 1, 4),
+        supplement_received_on=date(2027, 1, 5),
+    )
+    result = compute_clock(clock, calendar)
+    assert (result.due_on, result.provisional) == (date(2027, 2, 2), True)
 
 
 # --- deadline state -----------------------------------------------------------------

@@ -43,16 +43,18 @@ from requests_app.models import (
 )
 from requests_app.outcomes import CLOSING_ONLY, OUTCOMES, Outcome
 from requests_app.services import (
+    RegistrationData,
     request_close_lapsed,
     request_extend,
     request_issue_fee_notice,
     request_receive_supplement,
+    request_register,
     request_reply,
     request_request_supplement,
     request_start_consultation,
     request_withdraw,
 )
-from tests.factories import register
+from tests.factories import applicant_data, register
 
 RECEIVED = date(2025, 9, 26)
 REPLIED = date(2025, 10, 20)
@@ -793,3 +795,75 @@ def test_public_download_never_serves_a_consultation_letter(client, agency, cler
     response = client.get(f"/track/{case.query_code}/letters/{letter.pk}.pdf")
 
     assert response.status_code == 404
+
+
+# --- control characters ------------------------------------------------------------------
+
+
+def test_render_survives_control_characters(tmp_path):
+    """A pasted vertical tab (Word's Shift+Enter) used to make python-docx refuse the
+    letter ("All strings must be XML compatible")."""
+    dirty = LetterData(
+        "政府信息公开\x0b告知书",
+        SAMPLE.number,
+        "张\x00三",
+        ("第一行\x0b第二行\x7f", "特此告知。"),
+        SAMPLE.agency_name,
+        SAMPLE.issued_on,
+    )
+
+    docx = docx_text(render_docx(dirty))
+    html = render_pdf_html(dirty)
+
+    assert docx.splitlines()[:5] == [
+        "政府信息公开 告知书",
+        "西城城指公开〔2025〕1号",
+        "",
+        "张 三：",
+        "第一行 第二行 ",
+    ]
+    assert "\x0b" not in html
+    assert "第一行 第二行" in html
+    assert "第一行 第二行" in pdf_text(render_pdf(dirty), tmp_path)
+
+
+def test_letter_issues_for_a_case_stored_with_a_control_character(agency, clerk):
+    """A case registered before intake cleaned its text still gets its letter."""
+    case = replied_case(
+        agency, clerk, Outcome.PARTIAL, reasons="涉及第三方\x0b商业秘密"
+    )
+    DisclosureRequest.objects.filter(pk=case.pk).update(
+        description="2025年\x0b城市管理案件统计", reasons="涉及第三方\x0b商业秘密"
+    )
+
+    letter = letter_issue(request_id=case.pk, kind=LetterKind.REPLY)
+
+    assert "\x0b" not in letter.body
+    assert "“2025年 城市管理案件统计”" in letter.body
+    docx = docx_text(letter.docx.read())
+    assert "涉及第三方 商业秘密" in docx
+    assert letter.pdf.read().startswith(b"%PDF")
+
+
+def test_letter_issues_for_a_case_registered_with_a_control_character(agency):
+    case = request_register(
+        agency=agency,
+        applicant_data=applicant_data(name="张三\x0b"),
+        registration=RegistrationData(
+            channel="online",
+            received_on=RECEIVED,
+            description="2025年\x0b城市管理案件统计",
+            formats=("electronic",),
+            delivery=("email",),
+        ),
+        today=REPLIED,
+    )
+    assert DisclosureRequest.objects.get(pk=case.pk).description == (
+        "2025年 城市管理案件统计"
+    )
+
+    letter = letter_issue(request_id=case.pk, kind=LetterKind.ACKNOWLEDGEMENT)
+
+    docx = docx_text(letter.docx.read())
+    assert docx.splitlines()[3] == "张三："
+    assert "“2025年 城市管理案件统计”" in docx

@@ -10,12 +10,14 @@ import pytest
 from disclosure.exceptions import ApplicationError, NotFound
 from requests_app.models import Applicant, DisclosureRequest, EventKind, RequestEvent
 from requests_app.services import (
+    RegistrationData,
     request_close_lapsed,
     request_correct_applicant_type,
     request_end_consultation,
     request_extend,
     request_issue_fee_notice,
     request_receive_supplement,
+    request_register,
     request_reply,
     request_request_supplement,
     request_set_delay,
@@ -24,7 +26,7 @@ from requests_app.services import (
     request_withdraw,
 )
 from requests_app.workflow import Status, TransitionNotAllowed
-from tests.factories import make_resident_id, register
+from tests.factories import applicant_data, make_resident_id, register
 
 TODAY = date(2026, 11, 29)
 pytestmark = pytest.mark.django_db
@@ -498,3 +500,342 @@ def test_staff_correct_the_applicant_type(agency, clerk, other_clerk):
         "after": "legal_service_org",
         "reason": "申请人为律师事务所",
     }
+
+
+# --- audit fixes: C3 late supplement, C9 delay, reply after consultation, intake ---------
+
+
+@pytest.fixture
+def awaiting_supplement(agency, clerk):
+    """Supplement requested 2025-09-29 with P = 15: the last day to supplement is
+    WD(09-29, 15) = 2025-10-27 (09-30, then 10-09 … with 10-11 a make-up Saturday)."""
+    case = register(agency, date(2025, 9, 26))
+    return request_request_supplement(
+        actor=clerk,
+        request_id=case.pk,
+        requested_on=date(2025, 9, 29),
+        items="请写明信息的时间范围",
+        today=TODAY,
+    )
+
+
+def test_supplement_on_the_last_day_is_accepted(awaiting_supplement, clerk):
+    case = request_receive_supplement(
+        actor=clerk,
+        request_id=awaiting_supplement.pk,
+        received_on=date(2025, 10, 27),
+        today=TODAY,
+    )
+    assert (case.status, case.supplement_received_on) == (
+        Status.IN_PROGRESS,
+        date(2025, 10, 27),
+    )
+
+
+@pytest.mark.parametrize(
+    "received_on",
+    [
+        pytest.param(date(2025, 10, 28), id="day_after_case"),
+        pytest.param(date(2026, 3, 1), id="months_later_case"),
+    ],
+)
+def test_supplement_after_the_period_is_refused(
+    awaiting_supplement, clerk, received_on
+):
+    before = events(awaiting_supplement)
+    with pytest.raises(ApplicationError) as excinfo:
+        request_receive_supplement(
+            actor=clerk,
+            request_id=awaiting_supplement.pk,
+            received_on=received_on,
+            today=TODAY,
+        )
+    assert excinfo.value.field == "received_on"
+    assert excinfo.value.message == (
+        "补正期限已于2025年10月27日届满，申请人逾期未补正，"
+        "视为放弃申请（第三十条），不能再接收补正。"
+    )
+    case = DisclosureRequest.objects.get(pk=awaiting_supplement.pk)
+    assert (case.status, case.supplement_received_on, case.due_on) == (
+        Status.AWAITING_SUPPLEMENT,
+        None,
+        None,
+    )
+    assert events(case) == before
+
+
+def test_supplement_period_of_the_case_decides_the_last_day(agency, clerk):
+    """P = 5 on the case: WD(2025-09-29, 5) = 2025-10-13 (09-30, 10-09, 10-10, the
+    make-up Saturday 10-11, 10-13)."""
+    case = register(agency, date(2025, 9, 26))
+    request_request_supplement(
+        actor=clerk,
+        request_id=case.pk,
+        requested_on=date(2025, 9, 29),
+        items="补充身份证明",
+        period_days=5,
+        today=TODAY,
+    )
+    with pytest.raises(ApplicationError, match="补正期限已于2025年10月13日届满"):
+        request_receive_supplement(
+            actor=clerk, request_id=case.pk, received_on=date(2025, 10, 14), today=TODAY
+        )
+    case = request_receive_supplement(
+        actor=clerk, request_id=case.pk, received_on=date(2025, 10, 13), today=TODAY
+    )
+    assert case.status == Status.IN_PROGRESS
+
+
+def test_art35_delay_may_be_set_on_the_due_date(agency, clerk):
+    """Received 2025-09-26, due 2025-10-30: decided on the due date, any later date."""
+    case = register(agency, date(2025, 9, 26))
+    case = request_set_delay(
+        actor=clerk,
+        request_id=case.pk,
+        decided_on=date(2025, 10, 30),
+        delayed_due_on=date(2025, 10, 31),
+        reason="申请数量巨大",
+        today=TODAY,
+    )
+    assert case.due_on == date(2025, 10, 31)
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "delayed_due_on", "field", "message"),
+    [
+        pytest.param(
+            date(2025, 10, 10),
+            date(2025, 10, 30),
+            "delayed_due_on",
+            "延迟答复期限应晚于法定答复截止日（2025年10月30日）：",
+            id="on_the_statutory_due_date_case",
+        ),
+        pytest.param(
+            date(2025, 10, 10),
+            date(2025, 10, 20),
+            "delayed_due_on",
+            "延迟答复期限应晚于法定答复截止日（2025年10月30日）：",
+            id="before_the_statutory_due_date_case",
+        ),
+        pytest.param(
+            date(2025, 10, 31),
+            date(2025, 12, 31),
+            "decided_on",
+            "延迟答复期限须在答复截止日（2025年10月30日）当日或之前确定",
+            id="decided_after_the_due_date_case",
+        ),
+    ],
+)
+def test_art35_delay_refused(agency, clerk, decided_on, delayed_due_on, field, message):
+    case = register(agency, date(2025, 9, 26))
+    with pytest.raises(ApplicationError) as excinfo:
+        request_set_delay(
+            actor=clerk,
+            request_id=case.pk,
+            decided_on=decided_on,
+            delayed_due_on=delayed_due_on,
+            reason="申请数量巨大",
+            today=TODAY,
+        )
+    assert excinfo.value.field == field
+    assert excinfo.value.message.startswith(message)
+    assert DisclosureRequest.objects.get(pk=case.pk).due_on == date(2025, 10, 30)
+    assert events(case) == [EventKind.REGISTERED]
+
+
+def test_art35_delay_after_an_extension_must_pass_the_extended_date(agency, clerk):
+    """Extended on 2025-10-20: due 2025-11-27, which a delayed date must pass."""
+    case = register(agency, date(2025, 9, 26))
+    request_extend(
+        actor=clerk,
+        request_id=case.pk,
+        approved_on=date(2025, 10, 20),
+        reason="需要调取档案",
+        today=TODAY,
+    )
+    with pytest.raises(ApplicationError, match="法定答复截止日（2025年11月27日）"):
+        request_set_delay(
+            actor=clerk,
+            request_id=case.pk,
+            decided_on=date(2025, 11, 3),
+            delayed_due_on=date(2025, 11, 20),
+            reason="申请数量巨大",
+            today=TODAY,
+        )
+    case = request_set_delay(
+        actor=clerk,
+        request_id=case.pk,
+        decided_on=date(2025, 11, 27),
+        delayed_due_on=date(2025, 12, 31),
+        reason="申请数量巨大",
+        today=TODAY,
+    )
+    assert case.due_on == date(2025, 12, 31)
+
+
+def test_art35_delay_checks_the_consultation_adjusted_due_date(agency, clerk):
+    """Consultation (10-09, 10-15] excludes 5 working days: due 2025-11-06."""
+    case = register(agency, date(2025, 9, 26))
+    request_start_consultation(
+        actor=clerk,
+        request_id=case.pk,
+        party="某公司",
+        started_on=date(2025, 10, 9),
+        today=TODAY,
+    )
+    request_end_consultation(
+        actor=clerk, request_id=case.pk, ended_on=date(2025, 10, 15), today=TODAY
+    )
+    with pytest.raises(ApplicationError, match="法定答复截止日（2025年11月6日）"):
+        request_set_delay(
+            actor=clerk,
+            request_id=case.pk,
+            decided_on=date(2025, 10, 31),
+            delayed_due_on=date(2025, 11, 6),
+            reason="申请数量巨大",
+            today=TODAY,
+        )
+
+
+@pytest.fixture
+def consulted_twice(agency, clerk):
+    """Consulted 10-09…10-15, then again 10-16…10-20: the latest ended 2025-10-20."""
+    case = register(agency, date(2025, 9, 26))
+    for started_on, ended_on in (
+        (date(2025, 10, 9), date(2025, 10, 15)),
+        (date(2025, 10, 16), date(2025, 10, 20)),
+    ):
+        request_start_consultation(
+            actor=clerk,
+            request_id=case.pk,
+            party="某公司",
+            started_on=started_on,
+            today=TODAY,
+        )
+        case = request_end_consultation(
+            actor=clerk, request_id=case.pk, ended_on=ended_on, today=TODAY
+        )
+    return case
+
+
+def test_reply_before_the_latest_consultation_ended_is_refused(consulted_twice, clerk):
+    before = events(consulted_twice)
+    with pytest.raises(ApplicationError) as excinfo:
+        request_reply(
+            actor=clerk,
+            request_id=consulted_twice.pk,
+            outcome="disclosed",
+            replied_on=date(2025, 10, 17),
+            today=TODAY,
+        )
+    assert (excinfo.value.field, excinfo.value.message) == (
+        "replied_on",
+        "答复日期不能早于征求意见结束日期（2025年10月20日）。",
+    )
+    assert events(consulted_twice) == before
+
+
+def test_reply_on_the_day_the_consultation_ended_is_accepted(consulted_twice, clerk):
+    case = request_reply(
+        actor=clerk,
+        request_id=consulted_twice.pk,
+        outcome="disclosed",
+        replied_on=date(2025, 10, 20),
+        today=TODAY,
+    )
+    assert (case.status, case.closed_on) == (Status.CLOSED, date(2025, 10, 20))
+
+
+def test_no_extension_while_a_consultation_runs(agency, clerk):
+    case = register(agency, date(2025, 9, 26))
+    request_start_consultation(
+        actor=clerk,
+        request_id=case.pk,
+        party="某公司",
+        started_on=date(2025, 10, 9),
+        today=TODAY,
+    )
+    before = events(case)
+    with pytest.raises(TransitionNotAllowed, match="不能执行“延期答复”"):
+        request_extend(
+            actor=clerk,
+            request_id=case.pk,
+            approved_on=date(2025, 10, 10),
+            reason="需要调取档案",
+            today=TODAY,
+        )
+    assert events(case) == before
+
+
+@pytest.mark.parametrize(
+    "received_on",
+    [
+        pytest.param(date(1999, 1, 1), id="1999_case"),
+        pytest.param(date(2008, 4, 30), id="day_before_2008_regulation_case"),
+    ],
+)
+def test_register_refuses_a_receipt_before_the_2008_regulation(agency, received_on):
+    with pytest.raises(ApplicationError) as excinfo:
+        register(agency, received_on)
+    assert (excinfo.value.field, excinfo.value.message) == (
+        "received_on",
+        "收到申请日期不能早于2008年5月1日（《政府信息公开条例》施行之日）。",
+    )
+    assert DisclosureRequest.objects.count() == 0
+
+
+def test_register_accepts_the_day_the_2008_regulation_took_effect(agency):
+    """2008-05-01 (Labour Day, 05-01…05-03 off, Sunday 05-04 a make-up working day):
+    2008 regime, 15 working days → 2008-05-22."""
+    case = register(agency, date(2008, 5, 1))
+    assert case.reference == "XCCG-2008-00001"
+    assert case.due_on == date(2008, 5, 22)
+
+
+def test_register_cleans_control_characters(agency):
+    case = request_register(
+        agency=agency,
+        applicant_data=applicant_data(name="张\x0b三", address="北京市\x00西城区"),
+        registration=RegistrationData(
+            channel="letter",
+            received_on=date(2025, 9, 26),
+            description="第一项\x0b第二项\x07\t附表\r\n说明\x7f",
+            formats=("paper",),
+            delivery=("post",),
+            receipt_note="挂号信\x1f签收",
+        ),
+        today=TODAY,
+    )
+    case = DisclosureRequest.objects.select_related("applicant").get(pk=case.pk)
+    assert case.description == "第一项 第二项 \t附表\r\n说明"
+    assert case.receipt_note == "挂号信 签收"
+    assert (case.applicant.name, case.applicant.address) == ("张 三", "北京市 西城区")
+
+
+def test_reply_and_supplement_texts_are_cleaned(agency, clerk):
+    case = register(agency, date(2025, 9, 26))
+    request_request_supplement(
+        actor=clerk,
+        request_id=case.pk,
+        requested_on=date(2025, 9, 29),
+        items="请写明\x0b时间范围",
+        today=TODAY,
+    )
+    request_receive_supplement(
+        actor=clerk, request_id=case.pk, received_on=date(2025, 10, 9), today=TODAY
+    )
+    case = request_reply(
+        actor=clerk,
+        request_id=case.pk,
+        outcome="unavailable.other_agency",
+        reasons="理由一\x0b理由二",
+        competent_agency_name="北京市西城区\x0c住房和城市建设委员会",
+        replied_on=date(2025, 10, 20),
+        today=TODAY,
+    )
+    case = DisclosureRequest.objects.get(pk=case.pk)
+    assert (case.supplement_items, case.reasons, case.competent_agency_name) == (
+        "请写明 时间范围",
+        "理由一 理由二",
+        "北京市西城区 住房和城市建设委员会",
+    )

@@ -5,10 +5,11 @@ calendar warning, idempotency, catch-up after missed days, and a constant query 
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 
@@ -414,6 +415,33 @@ def test_command_prints_what_it_did_then_nothing(awaiting_supplement, assigned_c
     ]
     assert run_command("--as-of", "2025-10-28").splitlines() == [
         "期限巡查 2025-10-28：无新事项（逾期终止、提醒均已处理过）"
+    ]
+
+
+# 2026-11-29 20:00 UTC is already 2026-11-30 04:00 in Beijing.
+LATE_EVENING_UTC = datetime(2026, 11, 29, 20, 0, tzinfo=UTC)
+
+
+def test_command_refuses_a_date_after_today_in_beijing(awaiting_supplement):
+    from django.core.management.base import CommandError
+
+    with time_machine.travel(LATE_EVENING_UTC, tick=False):
+        with pytest.raises(CommandError) as excinfo:
+            run_command("--as-of", "2026-12-01")
+        assert str(excinfo.value) == (
+            "巡查日期不能晚于今天（北京时间2026-11-30）：2026-12-01"
+        )
+        awaiting_supplement.refresh_from_db()
+        assert awaiting_supplement.status == Status.AWAITING_SUPPLEMENT
+        assert RequestEvent.objects.filter(kind=EventKind.CLOSED_LAPSED).count() == 0
+
+        # Today in Beijing (still yesterday in UTC) is accepted.
+        output = run_command("--as-of", "2026-11-30")
+
+    assert output.splitlines()[:3] == [
+        "期限巡查 2026-11-30",
+        "逾期终止：1件",
+        "  XCCG-2025-00001 other.no_supplement（逾期不补正，不再处理） 办结日期 2025-10-28",
     ]
 
 

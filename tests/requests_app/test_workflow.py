@@ -2,8 +2,11 @@
 its target or refused with TransitionNotAllowed."""
 
 import pytest
+from django.utils import translation
+from django.utils.functional import Promise
 
 from requests_app.workflow import (
+    ACTION_LABELS,
     NEW,
     OPEN,
     TRANSITIONS,
@@ -28,7 +31,6 @@ EXPECTED = {
     (Status.AWAITING_FEE, Action.SETTLE_FEE): Status.IN_PROGRESS,
     (Status.AWAITING_FEE, Action.CLOSE_LAPSED): Status.CLOSED,
     (Status.IN_PROGRESS, Action.EXTEND): Status.IN_PROGRESS,
-    (Status.IN_CONSULTATION, Action.EXTEND): Status.IN_CONSULTATION,
     (Status.IN_PROGRESS, Action.SET_DELAY): Status.IN_PROGRESS,
     (Status.IN_PROGRESS, Action.REPLY): Status.CLOSED,
     (Status.IN_PROGRESS, Action.WITHDRAW): Status.CLOSED,
@@ -56,8 +58,26 @@ def test_every_pair_is_allowed_or_refused(status, action):
 
 def test_pair_counts():
     allowed = [pair for pair in ALL_PAIRS if pair in EXPECTED]
-    assert len(allowed) == 18
-    assert len(ALL_PAIRS) - len(allowed) == 6 * 12 - 18
+    assert len(allowed) == 17
+    assert len(ALL_PAIRS) - len(allowed) == 6 * 12 - 17
+
+
+def test_no_extension_during_a_consultation():
+    """A running consultation has no due date (C4b), so there is nothing to extend
+    (C6): the table does not offer it, whatever the dates."""
+    assert Action.EXTEND not in allowed_actions(Status.IN_CONSULTATION)
+    with pytest.raises(TransitionNotAllowed) as excinfo:
+        next_status(Status.IN_CONSULTATION, Action.EXTEND)
+    assert excinfo.value.message == "当前状态为“征求意见中”，不能执行“延期答复”。"
+
+
+def test_action_labels_are_lazy_and_translatable():
+    """Chinese msgids, translated when shown (gettext_lazy)."""
+    assert set(ACTION_LABELS) == set(Action)
+    assert all(isinstance(label, Promise) for label in ACTION_LABELS.values())
+    assert str(ACTION_LABELS[Action.EXTEND]) == "延期答复"
+    with translation.override("en"):
+        assert str(ACTION_LABELS[Action.EXTEND]) == translation.gettext("延期答复")
 
 
 def test_closed_is_terminal():

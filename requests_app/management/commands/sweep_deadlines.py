@@ -56,11 +56,17 @@ class Command(BaseCommand):
             "--as-of",
             type=_as_date,
             default=None,
-            help="巡查日期 YYYY-MM-DD（默认今天，北京时间）",
+            help="巡查日期 YYYY-MM-DD，不晚于今天（默认今天，北京时间）",
         )
 
     def handle(
         self, *args: object, as_of: date | None = None, **options: object
     ) -> None:
-        result = sweep_deadlines_run(as_of=as_of or timezone.localdate())
+        today = timezone.localdate()
+        if as_of is not None and as_of > today:
+            # A future date would close cases with a closed_on that has not come yet.
+            raise CommandError(
+                f"巡查日期不能晚于今天（北京时间{today.isoformat()}）：{as_of.isoformat()}"
+            )
+        result = sweep_deadlines_run(as_of=as_of or today)
         self.stdout.write("\n".join(sweep_report(result)))
