@@ -68,6 +68,7 @@ from requests_app.models import (
     DisclosureRequest,
     FeeMethodChoice,
     InfoFormat,
+    LedgerChange,
     LetterTemplate,
     Notification,
     RequestEvent,
@@ -777,6 +778,36 @@ def _labels(codes: Iterable[str], choices: type[TextChoices]) -> str:
 @admin.display(description=_("申请编号"), ordering="request__reference")
 def case_reference(obj: RequestEvent | Notification) -> str:
     return obj.request.reference if obj.request_id else "—"
+
+
+@admin.register(LedgerChange)
+class LedgerChangeAdmin(StaffAccessAdmin):
+    """台账导入变更: what a ledger import changed on a publication, an appeal or the
+    annual statistics; append-only, read here."""
+
+    agency_lookup = "agency"
+    list_display = ("occurred_at", "kind", "agency", "reference", "source", "row")
+    list_filter = ("kind",)
+    list_select_related = ("agency",)
+    search_fields = ("reference", "source")
+    date_hierarchy = "occurred_at"
+    fields = (
+        "occurred_at",
+        "kind",
+        "agency",
+        "reference",
+        "source",
+        "row",
+        "changed_fields",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("变更内容"))
+    def changed_fields(self, change: LedgerChange) -> str:
+        return "；".join(
+            f"{name}: {values.get('before')!s} → {values.get('after')!s}"
+            for name, values in (change.changes or {}).items()
+        )
 
 
 @admin.register(RequestEvent)

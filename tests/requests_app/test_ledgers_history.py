@@ -255,3 +255,28 @@ def test_a_recorded_change_is_append_only(tmp_path, agency):
     with pytest.raises(PermissionError):
         LedgerChange.objects.all().delete()
     assert LedgerChange.objects.get().row == 2
+
+
+def test_the_changes_are_read_in_the_admin_within_the_agency(
+    tmp_path, agency, supervisor, other_clerk, client
+):
+    row = ["XCCG", "P-9", "2025年部门预算", "fiscal", "1", "2025-02-10", "", "", ""]
+    run_import("publications", write(tmp_path, [PUBLICATION_HEADER, row], "a.csv"))
+    row[2] = "2025年部门预算（调整）"
+    run_import("publications", write(tmp_path, [PUBLICATION_HEADER, row], "b.csv"))
+    change = LedgerChange.objects.get()
+    url = "/admin/requests_app/ledgerchange/"
+
+    client.force_login(supervisor)
+    listing = client.get(url)
+    detail = client.get(f"{url}{change.pk}/change/")
+    edit = client.post(f"{url}{change.pk}/change/", {"reference": "P-0"})
+    client.force_login(other_clerk)
+    elsewhere = client.get(f"{url}{change.pk}/change/")
+
+    assert listing.status_code == 200
+    assert "P-9" in listing.content.decode()
+    assert "title: 2025年部门预算 → 2025年部门预算（调整）" in detail.content.decode()
+    assert edit.status_code == 403
+    assert LedgerChange.objects.get().reference == "P-9"
+    assert elsewhere.status_code == 302  # the admin says "not found" on its index
