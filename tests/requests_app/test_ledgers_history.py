@@ -279,4 +279,4 @@ def test_the_changes_are_read_in_the_admin_within_the_agency(
     assert "title: 2025年部门预算 → 2025年部门预算（调整）" in detail.content.decode()
     assert edit.status_code == 403
     assert LedgerChange.objects.get().reference == "P-9"
-    assert elsewhere.status_code == 302  # the admin says "not found" on its index
+    assert elsewhere.status_code == 404
