@@ -20,6 +20,8 @@ from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from typing import NamedTuple, TypeVar
 
+from disclosure.text import text_clean
+
 HEADER_ROW = 1
 XLSX_MAGIC = b"PK\x03\x04"
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -121,7 +123,7 @@ def _cell_text(value: object) -> str:
         if value.is_integer():
             return str(int(value))
         return format(Decimal(repr(value)), "f")
-    return str(value).strip()
+    return text_clean(str(value)).strip()
 
 
 def _csv_records(data: bytes) -> Iterator[list[str]]:
@@ -132,6 +134,9 @@ def _csv_records(data: bytes) -> Iterator[list[str]]:
         # contract asks for UTF-8, but refusing such a file only sends the clerk back
         # to the same program.
         text = data.decode("gb18030", errors="strict").lstrip("\ufeff")
+    # Characters no letter or report can print (a pasted \x0b, a NUL) become spaces:
+    # one pass over the whole file, before the cells are split.
+    text = text_clean(text)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     strip = str.strip

@@ -342,6 +342,27 @@ def test_text_with_tabs_newlines_and_backslashes_is_kept(tmp_path):
     assert run_import(path)[0].strip() == "created 0, updated 0, unchanged 1"
 
 
+def test_characters_no_letter_can_print_become_spaces(tmp_path):
+    # Word pastes \x0b for Shift+Enter; a NUL comes from broken exports.
+    make_agency("XCCG")
+    path = write(
+        tmp_path,
+        [
+            HEADER,
+            ledger_line(
+                reference="R-1",
+                received_on="2025-09-26",
+                description="第一段\x0b第二段\x00完",
+                applicant_name="王\x0c五",
+            ),
+        ],
+    )
+    run_import(path)
+    case = DisclosureRequest.objects.get(reference="R-1")
+    assert (case.description, case.applicant.name) == ("第一段 第二段 完", "王 五")
+    assert run_import(path)[0].strip() == "created 0, updated 0, unchanged 1"
+
+
 def test_seed_like_ledger_imports(tmp_path):
     """The seed report's agency and year: 3 applications in 2017 (2 online, 1 letter),
     all closed on time: disclosed, disclosed, unavailable.other_agency."""
