@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from requests_app.bulk_sql import insert_ignoring_conflicts
 from requests_app.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -30,17 +31,30 @@ def outbox_enqueue(task_name: str, **kwargs: object) -> OutboxMessage:
 
 def outbox_enqueue_many(
     task_name: str, kwargs_list: Sequence[dict[str, object]]
-) -> list[OutboxMessage]:
-    """Record one ``task_name`` call per item of ``kwargs_list`` with one insert, all
-    dispatched by one callback after the commit."""
+) -> list[int]:
+    """Record one ``task_name`` call per item of ``kwargs_list`` with one insert
+    (whatever their number), all dispatched by one callback after the commit; returns
+    the messages' ids."""
     if not kwargs_list:
         return []
-    messages = OutboxMessage.objects.bulk_create(
-        OutboxMessage(task_name=task_name, kwargs=kwargs) for kwargs in kwargs_list
-    )
-    ids = [message.pk for message in messages]
+    now = timezone.now()
+    rows = [
+        {
+            "task_name": task_name,
+            "kwargs": kwargs,
+            "created_at": now,
+            "dispatched_at": None,
+            "attempts": 0,
+            "last_error": "",
+        }
+        for kwargs in kwargs_list
+    ]
+    ids = [
+        row[0]
+        for row in insert_ignoring_conflicts(OutboxMessage, rows, returning=["id"])
+    ]
     transaction.on_commit(lambda: outbox_dispatch(message_ids=ids, limit=len(ids)))
-    return messages
+    return ids
 
 
 class TaskFailed(Exception):

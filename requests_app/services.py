@@ -6,6 +6,7 @@ recomputed by the pure engine, an append-only event written, side effects after 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
@@ -21,6 +22,7 @@ from disclosure.models import Agency, Channel, User
 from disclosure.selectors import calendar_get
 from disclosure.text import text_clean
 from requests_app import deadlines, fees
+from requests_app.bulk_sql import insert_ignoring_conflicts, update_from_rows
 from requests_app.calendars_bridge import clock_input_for
 from requests_app.crypto import encrypt, lookup_hash
 from requests_app.models import (
@@ -37,7 +39,7 @@ from requests_app.models import (
     RequestEvent,
 )
 from requests_app.notifications import LAPSED_NOTICE
-from requests_app.outbox import outbox_enqueue
+from requests_app.outbox import outbox_enqueue, outbox_enqueue_many
 from requests_app.outcomes import CLOSING_ONLY, OUTCOMES, REFUSALS, Outcome
 from requests_app.selectors import applicant_count_in_month, request_get_for_update
 from requests_app.workflow import NEW, Action, Status, next_status
@@ -355,6 +357,37 @@ def _transition(
     after_save=None,
 ) -> DisclosureRequest:
     """Apply one row of the transition table to a locked case and record it."""
+    update_fields, event = _transition_apply(
+        disclosure_request,
+        action=action,
+        kind=kind,
+        actor=actor,
+        effective_on=effective_on,
+        fields=fields,
+        payload=payload,
+        calendar=calendar,
+        after_save=after_save,
+    )
+    disclosure_request.save(update_fields=update_fields)
+    event.save()
+    return disclosure_request
+
+
+def _transition_apply(
+    disclosure_request: DisclosureRequest,
+    *,
+    action: Action,
+    kind: EventKind,
+    actor: User | None,
+    effective_on: date | None,
+    fields: dict[str, object] | None = None,
+    payload: dict[str, object] | None = None,
+    calendar: deadlines.WorkingDayCalendar | None = None,
+    after_save=None,
+) -> tuple[list[str], RequestEvent]:
+    """The one place a transition is worked out: check the table, set the fields, the
+    clock (or, on closing, C8's on-time), validate, and return the fields to save with
+    the event to record, both unsaved, so that one case or many are written alike."""
     status_before = disclosure_request.status
     due_before = disclosure_request.due_on
     disclosure_request.status = next_status(status_before, action)
@@ -362,23 +395,23 @@ def _transition(
         setattr(disclosure_request, name, value)
     if after_save is not None:
         after_save(disclosure_request)
-    calendar = calendar or calendar_get()
     if disclosure_request.status == Status.CLOSED:
         disclosure_request.on_time = deadlines.is_on_time(
             closed_on=disclosure_request.closed_on, due_on=disclosure_request.due_on
         )
+        clock_fields: list[str] = []
     else:
-        clock_apply(disclosure_request, calendar=calendar)
+        clock_apply(disclosure_request, calendar=calendar or calendar_get())
+        clock_fields = CLOCK_FIELDS
     # Field validation here; uniqueness and check constraints are enforced by the
     # database itself (validating them in Python costs one query each per save).
     disclosure_request.full_clean(
         exclude=FOREIGN_KEYS, validate_unique=False, validate_constraints=False
     )
     update_fields = sorted(
-        {"status", "updated_at", "on_time", *CLOCK_FIELDS, *(fields or {})}
+        {"status", "updated_at", "on_time", *clock_fields, *(fields or {})}
     )
-    disclosure_request.save(update_fields=update_fields)
-    RequestEvent.objects.create(
+    event = RequestEvent(
         request=disclosure_request,
         kind=kind,
         actor=actor,
@@ -389,7 +422,7 @@ def _transition(
         status_after=disclosure_request.status,
         payload=payload or {},
     )
-    return disclosure_request
+    return update_fields, event
 
 
 def _letter_after_commit(disclosure_request: DisclosureRequest, kind: str) -> None:
@@ -928,24 +961,17 @@ def request_lapse(
     return None
 
 
-@transaction.atomic
-def request_close_lapsed(
+def _close_lapsed_apply(
+    disclosure_request: DisclosureRequest,
     *,
-    request_id: int,
     as_of: date,
-    actor: User | None = None,
-    calendar: deadlines.WorkingDayCalendar | None = None,
-) -> DisclosureRequest | None:
-    """Close a case whose supplementation or payment period has lapsed, with the
-    ``closed_on`` of C3/C5 (not the day of the sweep). None if it has not lapsed (yet)."""
-    disclosure_request = request_get_for_update(
-        actor=actor, request_id=request_id, system=actor is None
-    )
-    calendar = calendar or calendar_get()
+    actor: User | None,
+    calendar: deadlines.WorkingDayCalendar,
+) -> tuple[list[str], RequestEvent] | None:
     lapse = request_lapse(disclosure_request, calendar)
     if lapse is None or lapse.closed_on > as_of:
         return None
-    closed = _transition(
+    return _transition_apply(
         disclosure_request,
         action=Action.CLOSE_LAPSED,
         kind=EventKind.CLOSED_LAPSED,
@@ -959,8 +985,111 @@ def request_close_lapsed(
         payload={"last_day": lapse.last_day.isoformat()},
         calendar=calendar,
     )
+
+
+@transaction.atomic
+def request_close_lapsed(
+    *,
+    request_id: int,
+    as_of: date,
+    actor: User | None = None,
+    calendar: deadlines.WorkingDayCalendar | None = None,
+) -> DisclosureRequest | None:
+    """Close a case whose supplementation or payment period has lapsed, with the
+    ``closed_on`` of C3/C5 (not the day of the sweep). None if it has not lapsed (yet)."""
+    disclosure_request = request_get_for_update(
+        actor=actor, request_id=request_id, system=actor is None
+    )
+    applied = _close_lapsed_apply(
+        disclosure_request,
+        as_of=as_of,
+        actor=actor,
+        calendar=calendar or calendar_get(),
+    )
+    if applied is None:
+        return None
+    update_fields, event = applied
+    disclosure_request.save(update_fields=update_fields)
+    event.save()
     # The applicant learns that the case is closed (视为放弃申请); no letter is issued.
-    outbox_enqueue(NOTIFY_APPLICANT_TASK, request_id=closed.pk, kind=LAPSED_NOTICE)
+    outbox_enqueue(
+        NOTIFY_APPLICANT_TASK, request_id=disclosure_request.pk, kind=LAPSED_NOTICE
+    )
+    return disclosure_request
+
+
+@transaction.atomic
+def requests_close_lapsed(
+    *,
+    request_ids: Sequence[int],
+    as_of: date,
+    calendar: deadlines.WorkingDayCalendar | None = None,
+) -> list[DisclosureRequest]:
+    """Close, for the office itself (the daily sweep), every case among
+    ``request_ids`` whose supplementation or payment period has lapsed by ``as_of``,
+    exactly as :func:`request_close_lapsed` closes one, in a constant number of
+    queries: one lock of all the rows, one update, one insert of the events and one of
+    the applicants' e-mails. A supplement or payment recorded meanwhile wins: the rows
+    are read again under the lock."""
+    calendar = calendar or calendar_get()
+    cases = (
+        DisclosureRequest.objects.select_for_update(of=("self",))
+        .select_related("agency")
+        .filter(pk__in=list(request_ids))
+        .order_by("pk")
+    )
+    closed: list[DisclosureRequest] = []
+    events: list[RequestEvent] = []
+    update_fields: set[str] = set()
+    for disclosure_request in cases:
+        applied = _close_lapsed_apply(
+            disclosure_request, as_of=as_of, actor=None, calendar=calendar
+        )
+        if applied is None:
+            continue
+        fields, event = applied
+        closed.append(disclosure_request)
+        events.append(event)
+        update_fields.update(fields)
+    if not closed:
+        return []
+    now = timezone.now()
+    attnames = [
+        DisclosureRequest._meta.get_field(name).attname
+        for name in sorted(update_fields)
+    ]
+    rows = []
+    for disclosure_request in closed:
+        disclosure_request.updated_at = now
+        rows.append(
+            {"id": disclosure_request.pk}
+            | {name: getattr(disclosure_request, name) for name in attnames}
+        )
+    update_from_rows(DisclosureRequest, rows)
+    insert_ignoring_conflicts(
+        RequestEvent,
+        [
+            {
+                "request_id": event.request_id,
+                "kind": event.kind,
+                "actor_id": None,
+                "occurred_at": now,
+                "effective_on": event.effective_on,
+                "due_before": event.due_before,
+                "due_after": event.due_after,
+                "status_before": event.status_before,
+                "status_after": event.status_after,
+                "dedupe_key": event.dedupe_key,
+                "payload": event.payload,
+            }
+            for event in events
+        ],
+        returning=["id"],
+    )
+    outbox_enqueue_many(
+        NOTIFY_APPLICANT_TASK,
+        [{"request_id": case.pk, "kind": LAPSED_NOTICE} for case in closed],
+    )
     return closed
 
 

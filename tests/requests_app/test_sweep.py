@@ -532,6 +532,74 @@ def test_10_and_1000_notices_cost_the_same_queries(
     assert counts[0] == counts[1]
 
 
+def bulk_waiting_cases(agency, template: DisclosureRequest, count: int) -> None:
+    """``count`` cases waiting for a supplement asked on 2025-09-29 (C3: closed
+    2025-10-28 when none came) and as many for a fee noticed on 2025-12-01 (C5: closed
+    2025-12-30 when unpaid), inserted at once."""
+    cases = []
+    for index in range(2 * count):
+        serial = 1000 + next(_serials)
+        waits_for_fee = index % 2 == 1
+        cases.append(
+            DisclosureRequest(
+                agency=agency,
+                reference=f"{agency.code}-2025-{serial:05d}",
+                year=2025,
+                serial=serial,
+                query_code=f"bulk-{serial}",
+                applicant=template.applicant,
+                applicant_type=template.applicant_type,
+                channel=template.channel,
+                received_on=date(2025, 9, 22),
+                description=template.description,
+                assigned_to=template.assigned_to,
+                status=(
+                    Status.AWAITING_FEE if waits_for_fee else Status.AWAITING_SUPPLEMENT
+                ),
+                supplement_requested_on=None if waits_for_fee else date(2025, 9, 29),
+                fee_notice_on=date(2025, 12, 1) if waits_for_fee else None,
+            )
+        )
+    DisclosureRequest.objects.bulk_create(cases, batch_size=500)
+
+
+def test_10_and_1000_lapses_cost_the_same_queries(
+    assigned_case, agency, django_assert_max_num_queries
+):
+    sweep_deadlines_run(as_of=date(2026, 1, 5))  # the fixture's own case is overdue
+    counts = []
+    for count in (10, 1000):
+        bulk_waiting_cases(agency, assigned_case, count)
+        # Lapses: lock, update, events, e-mails (and a savepoint in this test's
+        # transaction), besides the sweep's own reads.
+        with django_assert_max_num_queries(10) as captured:
+            result = sweep_deadlines_run(as_of=date(2026, 1, 5))
+        counts.append(len(captured))
+        assert len(result.closed) == 2 * count
+        assert {(case.outcome, case.closed_on) for case in result.closed} == {
+            ("other.no_supplement", date(2025, 10, 28)),
+            ("other.fee_unpaid", date(2025, 12, 30)),
+        }
+    assert counts[0] == counts[1]
+
+    closed = DisclosureRequest.objects.filter(status=Status.CLOSED)
+    assert closed.count() == 2020
+    assert set(closed.values_list("on_time", flat=True)) == {True}
+    assert (
+        RequestEvent.objects.filter(kind=EventKind.CLOSED_LAPSED).count()
+        == closed.count()
+    )
+    assert (
+        OutboxMessage.objects.filter(
+            task_name="requests_app.tasks.applicant_notify_task",
+            kwargs__kind="lapsed",
+        ).count()
+        == closed.count()
+    )
+    # A second run for the same day closes nothing more.
+    assert sweep_deadlines_run(as_of=date(2026, 1, 5)).closed == ()
+
+
 # --- the staff page -------------------------------------------------------------------------
 
 

@@ -1,0 +1,133 @@
+"""Many rows in one statement, on SQLite and PostgreSQL alike.
+
+``bulk_create`` and ``bulk_update`` split their rows into batches of 999 parameters on
+SQLite, so their number of queries grows with the rows. Here all rows travel as one
+JSON parameter, expanded by the database (``json_each`` / ``json_array_elements``):
+one statement whatever their number, which is what keeps the daily sweep's query count
+constant.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from django.db import connection, models
+
+
+def _json_converter(field: models.Field) -> Callable[[Any], Any]:
+    """How a value of ``field`` travels in the JSON parameter: JSON values as they are,
+    dates and times as the text the database reads back into the column type, other
+    values (numbers, text, booleans, null) unchanged."""
+    if isinstance(field, models.JSONField):
+        return _same
+    if isinstance(field, models.DateTimeField):
+        adapt = connection.ops.adapt_datetimefield_value
+        return lambda value: None if value is None else str(adapt(value))
+    if isinstance(field, models.DateField):
+        return lambda value: None if value is None else value.isoformat()
+    return _same
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def insert_ignoring_conflicts(
+    model: type[models.Model],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    returning: Sequence[str],
+) -> list[tuple[Any, ...]]:
+    """Insert ``rows`` (dicts keyed by column attname) in ONE statement, skipping rows
+    that hit a unique constraint, and return ``returning`` of the rows really inserted.
+
+    ``bulk_create`` would split the rows into batches of 999 parameters on SQLite (so
+    the number of queries would grow with the rows) and cannot tell which rows
+    ``ignore_conflicts`` skipped. Here all rows travel as one JSON parameter, expanded
+    by the database (``json_each`` / ``json_array_elements``), and ``ON CONFLICT DO
+    NOTHING RETURNING`` reports exactly the new rows: that is what makes the sweep's
+    notices idempotent even when two sweeps race. Fields with ``auto_now_add`` must be
+    given explicitly, as no ``pre_save`` runs.
+    """
+    if not rows:
+        return []
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    fields = [by_attname[name] for name in rows[0]]
+    quote = connection.ops.quote_name
+    converters = [(field.attname, _json_converter(field)) for field in fields]
+    data = json.dumps(
+        [[convert(row[name]) for name, convert in converters] for row in rows],
+        ensure_ascii=False,
+    )
+    if connection.vendor == "sqlite":
+        # "WHERE true" keeps SQLite from reading ON CONFLICT as a join constraint.
+        cells = [f"json_extract(value, '$[{index}]')" for index in range(len(fields))]
+        source = "json_each(%s) WHERE true"
+    elif connection.vendor == "postgresql":
+        cells = [
+            f"CAST(e->{index} AS jsonb)"
+            if isinstance(field, models.JSONField)
+            else f"CAST(e->>{index} AS {field.db_type(connection)})"
+            for index, field in enumerate(fields)
+        ]
+        source = "json_array_elements(%s::json) AS e"
+    else:  # pragma: no cover - the product runs on SQLite and PostgreSQL only
+        msg = f"insert_ignoring_conflicts does not support {connection.vendor}"
+        raise NotImplementedError(msg)
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
+    selected = ", ".join(cells)
+    returned = ", ".join(
+        quote(model._meta.get_field(name).column) for name in returning
+    )
+    # Identifiers come from the model's metadata; the data is the one parameter.
+    sql = f"INSERT INTO {table} ({columns}) SELECT {selected} FROM {source} ON CONFLICT DO NOTHING RETURNING {returned}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [data])
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def update_from_rows(
+    model: type[models.Model], rows: Sequence[Mapping[str, Any]]
+) -> int:
+    """Update the rows of ``model`` named by each row's ``"id"`` with its other values
+    (dicts keyed by column attname, all with the same keys), in ONE statement; returns
+    the number of rows updated. No ``pre_save`` runs (give ``auto_now`` fields)."""
+    if not rows:
+        return 0
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    names = [name for name in rows[0] if name != "id"]
+    fields = [by_attname["id"], *(by_attname[name] for name in names)]
+    quote = connection.ops.quote_name
+    converters = [(field.attname, _json_converter(field)) for field in fields]
+    data = json.dumps(
+        [[convert(row[name]) for name, convert in converters] for row in rows],
+        ensure_ascii=False,
+    )
+    if connection.vendor == "sqlite":
+        cells = [f"json_extract(j.value, '$[{index}]')" for index in range(len(fields))]
+        source = "json_each(%s) AS j"
+    elif connection.vendor == "postgresql":
+        cells = [
+            f"CAST(e->{index} AS jsonb)"
+            if isinstance(field, models.JSONField)
+            else f"CAST(e->>{index} AS {field.db_type(connection)})"
+            for index, field in enumerate(fields)
+        ]
+        source = "json_array_elements(%s::json) AS e"
+    else:  # pragma: no cover - the product runs on SQLite and PostgreSQL only
+        msg = f"update_from_rows does not support {connection.vendor}"
+        raise NotImplementedError(msg)
+    table = quote(model._meta.db_table)
+    assignments = ", ".join(
+        f"{quote(field.column)} = {cell}"
+        for field, cell in zip(fields[1:], cells[1:], strict=True)
+    )
+    key = f"{table}.{quote(by_attname['id'].column)}"
+    # Identifiers come from the model's metadata; the data is the one parameter.
+    sql = f"UPDATE {table} SET {assignments} FROM {source} WHERE {key} = {cells[0]}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [data])
+        return cursor.rowcount
