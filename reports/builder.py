@@ -21,6 +21,7 @@ Pure: no queries, no settings, no clock. Definitions of every figure (contract �
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
@@ -287,7 +288,7 @@ def _outcome_breakdown(rows: Mapping[str, Mapping[str, int]]) -> str:
     )
 
 
-def _draft_2021(report: Mapping[str, Any]) -> dict[str, str]:
+def _overview_figures_2021(report: Mapping[str, Any]) -> list[tuple[str, str]]:
     name = report["agency"]["name"]
     rows = report["table3"]["rows"]
     table2 = report["table2"]
@@ -297,86 +298,147 @@ def _draft_2021(report: Mapping[str, Any]) -> dict[str, str]:
         table4["litigation_direct"]["total"]
         + table4["litigation_after_reconsideration"]["total"]
     )
-    corrected = sum(table4[kind]["corrected"] for kind in TABLE4_KINDS)
     heading = labels.OVERVIEW_SUBHEADINGS
-    overview = "\n".join(
-        [
+    return [
+        (
             heading[0],
             f"本年度，{name}制发规章{regulations['issued']}件、行政规范性文件"
             f"{documents['issued']}件，废止规章{regulations['repealed']}件、行政规范性文件"
             f"{documents['repealed']}件；截至年底，现行有效规章{regulations['in_force']}件、"
             f"行政规范性文件{documents['in_force']}件。",
+        ),
+        (
             heading[1],
             f"本年度新收政府信息公开申请{rows['R1']['total']}件，上年结转"
             f"{rows['R2']['total']}件；办结{rows['R3.7']['total']}件，其中"
             f"{_outcome_breakdown(rows)}；"
             f"结转下年度继续办理{rows['R4']['total']}件。",
-            heading[2],
-            PLACEHOLDER,
-            heading[3],
-            PLACEHOLDER,
+        ),
+        (
             heading[4],
             f"本年度因政府信息公开工作被申请行政复议{table4['reconsideration']['total']}件，"
             f"被提起行政诉讼{litigation}件。",
-        ]
-    )
-    problems_lines = ["（一）存在的主要问题"]
+        ),
+    ]
+
+
+def _problem_figures_2021(report: Mapping[str, Any]) -> list[tuple[str, str]]:
+    rows = report["table3"]["rows"]
+    table4 = report["table4"]
+    corrected = sum(table4[kind]["corrected"] for kind in TABLE4_KINDS)
+    anchor = labels.PROBLEMS_SUBHEADINGS[0]
+    sentences = []
     if corrected:
-        problems_lines.append(
-            f"本年度有{corrected}件行政复议、行政诉讼案件结果被纠正，答复质量有待提高。"
+        sentences.append(
+            (
+                anchor,
+                f"本年度有{corrected}件行政复议、行政诉讼案件结果被纠正，答复质量有待提高。",
+            )
         )
     if rows["R4"]["total"]:
-        problems_lines.append(
-            f"年末尚有{rows['R4']['total']}件申请结转下年度继续办理，将在法定期限内办结。"
+        sentences.append(
+            (
+                anchor,
+                f"年末尚有{rows['R4']['total']}件申请结转下年度继续办理，将在法定期限内办结。",
+            )
         )
-    problems_lines += [PLACEHOLDER, "（二）改进情况", PLACEHOLDER]
-    other_matters = "\n".join(
-        [
-            "（一）收取信息处理费情况",
-            fee_sentence(report["fees"]),
-            "（二）落实上级年度政务公开工作要点情况",
-            PLACEHOLDER,
-            "（三）人大代表建议和政协提案办理结果公开情况",
-            PLACEHOLDER,
-            "（四）年度政务公开工作创新情况",
-            PLACEHOLDER,
-        ]
-    )
+    return sentences
+
+
+def figure_sentences(
+    report: Mapping[str, Any],
+) -> dict[str, tuple[tuple[str | None, str], ...]]:
+    """The sentences of the narrative sections that state figures, computed from
+    ``report`` (the live figures of a draft, the snapshot of a published version) each
+    time the report is shown or exported; they are never stored with the staff's text.
+
+    Narrative key → ``(anchor, sentence)`` pairs: the sentence is printed right after
+    the sub-heading ``anchor`` of the staff's text, or at the start of the section when
+    the text has no such sub-heading (or ``anchor`` is None).
+
+    The pre-2019 report has none: its figures are printed as sentences in 三、信息公开数据
+    (costs included), and its 二 falls back to a sentence of its own when left empty.
+    """
+    if report["template"] == "2008":
+        return {}
     return {
-        "overview": overview,
-        "problems": "\n".join(problems_lines),
-        "other_matters": other_matters,
+        "overview": tuple(_overview_figures_2021(report)),
+        "problems": tuple(_problem_figures_2021(report)),
+        "other_matters": (
+            (labels.OTHER_MATTERS_SUBHEADINGS[0], fee_sentence(report["fees"])),
+        ),
     }
 
 
-def _draft_2008(report: Mapping[str, Any]) -> dict[str, str]:
-    proactive = report["proactive"]
-    applications = report["applications"]
-    costs = report["staff_and_costs"]
-    overview = (
-        f"本年度，{report['agency']['name']}共主动公开政府信息{proactive['items']}条，"
-        f"其中重点领域公开政府信息{proactive['key_area_items']}条；"
-        f"收到政府信息公开申请{applications['received']}件，"
-        f"办结{applications['completed']}件，按时办结{applications['completed_on_time']}件。"
+# The figure sentences that drafts used to store with the staff's text (before they were
+# computed at render time): recognised line by line, so that text written that way shows
+# the current figures instead of stale ones.
+FIGURE_LINES = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"本年度，.+制发规章\d+件、行政规范性文件\d+件，废止规章\d+件、行政规范性文件\d+件；"
+        r"截至年底，现行有效规章\d+件、行政规范性文件\d+件。",
+        r"本年度新收政府信息公开申请\d+件，上年结转\d+件；办结\d+件，其中.*；"
+        r"结转下年度继续办理\d+件。",
+        r"本年度因政府信息公开工作被申请行政复议\d+件，被提起行政诉讼\d+件。",
+        r"本年度有\d+件行政复议、行政诉讼案件结果被纠正，答复质量有待提高。",
+        r"年末尚有\d+件申请结转下年度继续办理，将在法定期限内办结。",
+        r"本年度(未发出收费通知|共发出收费通知\d+件，总金额[\d.]+元)[，；]"
+        r"(未收取信息处理费|未实际收取信息处理费|实际收取信息处理费\d+件，共计[\d.]+元)。",
+        r"本年度，.+共主动公开政府信息\d+条，其中重点领域公开政府信息\d+条；"
+        r"收到政府信息公开申请\d+件，办结\d+件，按时办结\d+件。",
+        r"本年度未发生依申请公开政府信息收费及诉讼有关费用。",
+        r"本年度依申请公开政府信息收取费用[\d.]+元，因政府信息公开诉讼支出费用[\d.]+元。",
     )
-    no_costs = Decimal(costs["fees_collected_yuan"]) == 0 and (
-        Decimal(costs["litigation_costs_yuan"]) == 0
-    )
-    other_matters = (
-        "本年度未发生依申请公开政府信息收费及诉讼有关费用。"
-        if no_costs
-        else f"本年度依申请公开政府信息收取费用{costs['fees_collected_yuan']}元，"
-        f"因政府信息公开诉讼支出费用{costs['litigation_costs_yuan']}元。"
-    )
-    problems = "\n".join(
-        ["（一）存在的问题", PLACEHOLDER, "（二）改进措施", PLACEHOLDER]
-    )
-    return {"overview": overview, "problems": problems, "other_matters": other_matters}
+)
 
 
-def draft_narrative(report: Mapping[str, Any]) -> dict[str, str]:
-    """First drafts of sections 一, 五 and 六 filled with the report's figures; the parts
-    only staff can write are marked ``PLACEHOLDER``."""
-    if report["template"] == "2008":
-        return _draft_2008(report)
-    return _draft_2021(report)
+def strip_figure_sentences(text: str) -> str:
+    """``text`` without the lines that are generated figure sentences (``FIGURE_LINES``)."""
+    return "\n".join(
+        line
+        for line in (text or "").split("\n")
+        if not any(pattern.fullmatch(line.strip()) for pattern in FIGURE_LINES)
+    )
+
+
+def _draft_2021() -> dict[str, str]:
+    heading = labels.OVERVIEW_SUBHEADINGS
+    problems = labels.PROBLEMS_SUBHEADINGS
+    other = labels.OTHER_MATTERS_SUBHEADINGS
+    return {
+        "overview": "\n".join(
+            [
+                heading[0],
+                heading[1],
+                heading[2],
+                PLACEHOLDER,
+                heading[3],
+                PLACEHOLDER,
+                heading[4],
+            ]
+        ),
+        "problems": "\n".join([problems[0], PLACEHOLDER, problems[1], PLACEHOLDER]),
+        "other_matters": "\n".join(
+            [other[0]] + [line for title in other[1:] for line in (title, PLACEHOLDER)]
+        ),
+    }
+
+
+def _draft_2008() -> dict[str, str]:
+    problems = labels.LEGACY_PROBLEMS_SUBHEADINGS
+    return {
+        "overview": PLACEHOLDER,
+        "key_areas": "",
+        "problems": "\n".join([problems[0], PLACEHOLDER, problems[1], PLACEHOLDER]),
+        "other_matters": "",
+    }
+
+
+def draft_narrative(template: str) -> dict[str, str]:
+    """First drafts of the narrative sections of a report of ``template``: only what
+    staff write, the parts they must write marked ``PLACEHOLDER``. The figures are not
+    part of it: they are printed from the report each time (``figure_sentences``)."""
+    if template == "2008":
+        return _draft_2008()
+    return {**_draft_2021(), "key_areas": ""}

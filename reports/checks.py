@@ -1,9 +1,17 @@
 """Arithmetic checks of the 2021-format report (contract §4.5, ogi-rules §3.8).
 
 Pure: takes the report JSON (and the previous year's published report for V5) and
-returns one result per rule: ``{"rule", "level", "ok", "message"}``. Messages name the
-row and column that fail, in the report's own labels. A report with a failing
+returns one result per rule: ``{"rule", "level", "ok", "message", "state"}``. Messages
+name the row and column that fail, in the report's own labels. A report with a failing
 ``error`` check cannot be published; ``warning`` checks only inform.
+
+A check has three states: ``passed``, ``failed`` and ``not_checked`` (未核对: V5 when
+there is no published report of the year before to compare with). Contract §7 fixes the
+four keys ``rule``, ``level``, ``ok`` (a boolean) and ``message``; they keep their
+meaning and type: ``ok`` is true only for a check that ran and passed, so a check that
+could not run reads ``"ok": false`` (never "passed"), its message starts with "未核对：",
+and the added key ``state`` tells it apart from a failure. Snapshots published before
+``state`` existed have no such key; readers take ``ok`` for the state then.
 """
 
 from __future__ import annotations
@@ -17,6 +25,11 @@ from requests_app.outcomes import OUTCOME_ROWS, TABLE3_ROWS
 
 ERROR = "error"
 WARNING = "warning"
+
+PASSED = "passed"
+FAILED = "failed"
+NOT_CHECKED = "not_checked"
+NOT_CHECKED_PREFIX = "未核对："
 
 COLUMN_LABELS = dict(labels.TABLE3_COLUMNS)
 ROW_LABELS = labels.TABLE3_ROW_LABELS
@@ -46,7 +59,23 @@ def _result(rule: str, level: str, failures: list[str], ok_message: str) -> dict
         "level": level,
         "ok": not failures,
         "message": "；".join(failures) + "。" if failures else ok_message,
+        "state": FAILED if failures else PASSED,
     }
+
+
+def _not_checked(rule: str, level: str, reason: str) -> dict:
+    return {
+        "rule": rule,
+        "level": level,
+        "ok": False,
+        "message": NOT_CHECKED_PREFIX + reason,
+        "state": NOT_CHECKED,
+    }
+
+
+def check_state(check: Mapping[str, Any]) -> str:
+    """``passed``, ``failed`` or ``not_checked`` (from ``ok`` when ``state`` is absent)."""
+    return check.get("state") or (PASSED if check.get("ok") else FAILED)
 
 
 def _cell(rows: Mapping[str, Mapping[str, Any]], row: str, column: str) -> int | None:
@@ -141,10 +170,9 @@ def check_v5(
 ) -> dict:
     """V5 (warning): per column, R2 of this year = R4 of last year's published report."""
     if not previous:
-        return _result(
+        return _not_checked(
             "V5",
             WARNING,
-            [],
             f"未找到{year - 1}年度已发布的年度报告，无法核对上年结转数。",
         )
     previous_r4 = previous.get("table3", {}).get("rows", {}).get("R4", {})
@@ -231,4 +259,8 @@ def run_checks(
 
 def failing_errors(checks: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The error-level checks that fail (these block publishing)."""
-    return [check for check in checks if check["level"] == ERROR and not check["ok"]]
+    return [
+        check
+        for check in checks
+        if check["level"] == ERROR and check_state(check) == FAILED
+    ]

@@ -33,8 +33,30 @@ OVERVIEW_SUBHEADINGS: Final = (
 )
 """The five sub-headings real reports use in section 一 (ogi-rules §3.3)."""
 
-NARRATIVE_KEYS: Final = ("overview", "problems", "other_matters")
-"""The editable narrative sections: 一 (overview), 五 (problems), 六 (other matters)."""
+PROBLEMS_SUBHEADINGS: Final = ("（一）存在的主要问题", "（二）改进情况")
+"""The two sub-headings of section 五 (2021 format)."""
+
+OTHER_MATTERS_SUBHEADINGS: Final = (
+    "（一）收取信息处理费情况",
+    "（二）落实上级年度政务公开工作要点情况",
+    "（三）人大代表建议和政协提案办理结果公开情况",
+    "（四）年度政务公开工作创新情况",
+)
+"""The sub-headings of section 六 (2021 format); the first is followed by the fee sentence."""
+
+NARRATIVE_KEYS: Final = ("overview", "key_areas", "problems", "other_matters")
+"""The editable narrative sections: 一 (overview), 五 (problems), 六 (other matters);
+``key_areas`` is 二、重点领域信息公开情况 of the pre-2019 report only."""
+
+NARRATIVE_KEYS_BY_TEMPLATE: Final = {
+    "2021": ("overview", "problems", "other_matters"),
+    "2008": ("overview", "key_areas", "other_matters", "problems"),
+}
+"""The narrative sections each format prints, in the order of the report."""
+
+REQUIRED_NARRATIVE: Final = {"2021": ("problems",), "2008": ("problems",)}
+"""Sections that must not be empty: 存在的主要问题及改进情况 (Regulation of 2019 Art. 50
+(五); of 2008 Art. 32 (四))."""
 
 
 def report_title(agency_name: str, year: int) -> str:
@@ -208,6 +230,9 @@ LEGACY_SECTION_TITLES: Final = (
     "三、信息公开数据",
     "四、存在的不足及改进措施",
 )
+LEGACY_PROBLEMS_SUBHEADINGS: Final = ("（一）存在的问题", "（二）改进措施")
+LEGACY_COSTS_TITLE: Final = "三、信息公开数据（五）人员和收支情况"
+"""Where the ``other_matters`` text of the pre-2019 report is printed."""
 LEGACY_DATA_HEADINGS: Final = (
     ("proactive", "（一）主动公开情况"),
     ("responses", "（二）回应解读情况"),
@@ -285,3 +310,22 @@ LEGACY_STAFF_AND_COSTS: Final = (
     ("meetings", "召开政府信息公开工作会议或专题会议数"),
     ("trainees", "接受培训人员数"),
 )
+
+
+def narrative_title(template: str, key: str) -> str:
+    """The title of the section a narrative key is printed as, in ``template``."""
+    if template == "2008":
+        titles = dict(
+            zip(("overview", "key_areas"), LEGACY_SECTION_TITLES[:2], strict=True)
+        )
+        titles.update(
+            problems=LEGACY_SECTION_TITLES[3], other_matters=LEGACY_COSTS_TITLE
+        )
+    else:
+        titles = {
+            "overview": SECTION_TITLES[0],
+            "key_areas": LEGACY_SECTION_TITLES[1],
+            "problems": SECTION_TITLES[4],
+            "other_matters": SECTION_TITLES[5],
+        }
+    return titles[key]

@@ -41,6 +41,9 @@ class AnnualReport(TimeStampedModel):
         editable=False,
     )
     overview = models.TextField(_("一、总体情况"), blank=True)
+    key_areas = models.TextField(
+        _("二、重点领域信息公开情况（2019年以前格式）"), blank=True
+    )
     problems = models.TextField(_("五、存在的主要问题及改进情况"), blank=True)
     other_matters = models.TextField(_("六、其他需要报告的事项"), blank=True)
     snapshot = models.JSONField(null=True, blank=True, editable=False)

@@ -19,15 +19,28 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from disclosure.access import staff_scope
 from disclosure.exceptions import ApplicationError, NotFound
 from disclosure.models import Agency, User
 from disclosure.selectors import agency_subtree
+from disclosure.text import text_clean
 from reports import exporters
-from reports.builder import build_report_2008, build_report_2021, draft_narrative
+from reports.builder import (
+    PLACEHOLDER,
+    build_report_2008,
+    build_report_2021,
+    draft_narrative,
+    strip_figure_sentences,
+)
 from reports.checks import failing_errors
-from reports.labels import NARRATIVE_KEYS
+from reports.labels import (
+    NARRATIVE_KEYS,
+    NARRATIVE_KEYS_BY_TEMPLATE,
+    REQUIRED_NARRATIVE,
+    narrative_title,
+)
 from reports.models import AnnualReport, ReportFile, ReportStatus, ReportTemplate
 from reports.selectors import (
     progress_key,
@@ -88,18 +101,61 @@ def report_generate(
 
 
 def report_narrative(report: AnnualReport) -> dict[str, str]:
-    """The narrative sections 一, 五, 六 of a report record."""
+    """The narrative sections a report record stores: what staff wrote (the figure
+    sentences are added from the report's figures when it is shown or exported)."""
     return {key: getattr(report, key) for key in NARRATIVE_KEYS}
 
 
+def narrative_problems(*, template: str, narrative: Mapping[str, str]) -> list[str]:
+    """Why the narrative cannot be published yet, one message per section: a section
+    still holding the ``（请填写）`` marker, or a required section left empty."""
+    problems = []
+    for key in NARRATIVE_KEYS_BY_TEMPLATE.get(template, ()):
+        text = narrative.get(key) or ""
+        title = narrative_title(template, key)
+        if PLACEHOLDER in text:
+            problems.append(
+                _("“%(section)s”中仍有“%(marker)s”，请填写后再发布。")
+                % {"section": title, "marker": PLACEHOLDER}
+            )
+        elif key in REQUIRED_NARRATIVE.get(template, ()) and not (
+            strip_figure_sentences(text).strip()
+        ):
+            problems.append(
+                _("“%(section)s”是必须报告的内容，不能为空。") % {"section": title}
+            )
+    return problems
+
+
+def _year_not_ended(year: int, today: date) -> str | None:
+    """A report is published once its year is over (the figures are the whole year's)."""
+    if today <= date(year, 12, 31):
+        return _("%(year)s年度尚未结束，%(next)s年1月1日起才能发布该年度报告。") % {
+            "year": year,
+            "next": year + 1,
+        }
+    return None
+
+
+def report_publish_problems(
+    *, report: AnnualReport, today: date | None = None
+) -> list[str]:
+    """What stops a draft from being published apart from the checks: the year has not
+    ended yet, or the narrative is not finished (``narrative_problems``)."""
+    year_open = _year_not_ended(report.year, today or timezone.localdate())
+    return ([year_open] if year_open else []) + narrative_problems(
+        template=report.template, narrative=report_narrative(report)
+    )
+
+
 def report_narrative_for(
-    *, agency: Agency, year: int, template: str, rollup: bool, report: Mapping[str, Any]
+    *, agency: Agency, year: int, template: str, rollup: bool
 ) -> dict[str, str]:
-    """The narrative of the latest version on record, else a first draft from ``report``."""
+    """The narrative of the latest version on record, else a first draft's outline."""
     latest = report_latest_version(
         agency=agency, year=year, template=template, rollup=rollup
     )
-    return report_narrative(latest) if latest else draft_narrative(report)
+    return report_narrative(latest) if latest else draft_narrative(template)
 
 
 def report_export(
@@ -125,7 +181,6 @@ def report_render(*, agency: Agency, report: Mapping[str, Any], fmt: str) -> byt
         year=report["year"],
         template=report["template"],
         rollup=report["rollup"],
-        report=report,
     )
     return _render(fmt, report, narrative)
 
@@ -177,16 +232,16 @@ def report_draft_get_or_create(
     *, actor: User | None, agency: Agency, year: int, template: str, rollup: bool
 ) -> AnnualReport:
     """The latest version of the agency's report for the year (draft or published), or a
-    new version-1 draft with sections 一, 五, 六 prefilled from the live figures."""
+    new version-1 draft whose narrative is the outline staff fill in (the figures are
+    not stored: they are printed from the report each time)."""
     _require_supervisor(actor, agency)
+    _check_parameters(year=year, template=template)
     latest = report_latest_version(
         agency=agency, year=year, template=template, rollup=rollup
     )
     if latest is not None:
         return latest
-    narrative = draft_narrative(
-        report_generate(agency=agency, year=year, template=template, rollup=rollup)
-    )
+    narrative = draft_narrative(template)
     report = AnnualReport(
         agency=agency,
         year=year,
@@ -206,20 +261,24 @@ def report_narrative_update(
     actor: User | None,
     report_id: int,
     overview: str | None = None,
+    key_areas: str | None = None,
     problems: str | None = None,
     other_matters: str | None = None,
 ) -> AnnualReport:
-    """Edit sections 一, 五, 六 of a draft (None leaves a section as it is)."""
+    """Edit the narrative sections of a draft (None leaves a section as it is):
+    一, 五, 六, and 二 (``key_areas``) of the pre-2019 report."""
     report = _report_for_update(actor=actor, report_id=report_id)
     _refuse_if_published(report)
     changes = {
         "overview": overview,
+        "key_areas": key_areas,
         "problems": problems,
         "other_matters": other_matters,
     }
     changed = [name for name, value in changes.items() if value is not None]
     for name in changed:
-        setattr(report, name, changes[name].replace("\r\n", "\n").strip())
+        text = text_clean(changes[name].replace("\r\n", "\n"))
+        setattr(report, name, text.strip())
     report.full_clean()
     report.save(update_fields=[*changed, "updated_at"])
     return report
@@ -233,10 +292,11 @@ def report_publish(
     formats: Iterable[str] = exporters.FORMATS,
     as_of: date | None = None,
 ) -> AnnualReport:
-    """发布: freeze a draft. The report is generated once more from live data; an
-    error-level check that fails refuses publishing. Otherwise the JSON snapshot (with its
-    SHA-256) and every format's file (each with its SHA-256) are stored, and the version
-    can no longer change."""
+    """发布: freeze a draft. Refused (nothing saved) before the year has ended, while
+    the narrative is unfinished (``report_publish_problems``) or when an error-level
+    check fails on the report generated once more from live data. Otherwise the JSON
+    snapshot (with its SHA-256) and every format's file (each with its SHA-256) are
+    stored, and the version can no longer change."""
     report = _report_for_update(actor=actor, report_id=report_id)
     _refuse_if_published(report)
     formats = tuple(formats)
@@ -244,6 +304,16 @@ def report_publish(
     if unknown or not formats:
         raise ApplicationError(
             f"不支持的格式：{'、'.join(unknown) or '（未选择）'}。", field="formats"
+        )
+    year_open = _year_not_ended(report.year, timezone.localdate())
+    if year_open:
+        raise ApplicationError(year_open, field="year")
+    unfinished = narrative_problems(
+        template=report.template, narrative=report_narrative(report)
+    )
+    if unfinished:
+        raise ApplicationError(
+            _("文字部分尚未完成，不能发布。") + "".join(unfinished), field="narrative"
         )
     snapshot = report_generate(
         agency=report.agency,
@@ -330,7 +400,15 @@ def report_progress_record(*, job_id: str, state: Mapping[str, Any]) -> None:
     cache.set(progress_key(job_id), dict(state), PROGRESS_TIMEOUT)
 
 
-def _summary(agency: Agency, report: Mapping[str, Any]) -> dict[str, Any]:
+def _summary(
+    agency: Agency, report: Mapping[str, Any], record: AnnualReport | None = None
+) -> dict[str, Any]:
+    """A line of the progress page; ``report_id`` is the agency's draft (or its latest
+    version) when the job saved one."""
+    ids = {
+        "report_id": record.pk if record else None,
+        "report_status": record.status if record else "",
+    }
     if report["template"] == ReportTemplate.T2008:
         applications = report["applications"]
         return {
@@ -340,6 +418,7 @@ def _summary(agency: Agency, report: Mapping[str, Any]) -> dict[str, Any]:
             "completed": applications["completed"],
             "carried_forward": None,
             "errors": 0,
+            **ids,
         }
     rows = report["table3"]["rows"]
     return {
@@ -349,6 +428,7 @@ def _summary(agency: Agency, report: Mapping[str, Any]) -> dict[str, Any]:
         "completed": rows["R3.7"]["total"],
         "carried_forward": rows["R4"]["total"],
         "errors": len(failing_errors(report["checks"])),
+        **ids,
     }
 
 
@@ -357,6 +437,7 @@ def reports_generate_tree(
     agency: Agency,
     year: int,
     template: str,
+    as_of: date | None = None,
     on_progress: Callable[[int, int, Agency, dict], object] | None = None,
 ) -> list[dict]:
     """The report of every agency of ``agency``'s subtree (each on its own), parents
@@ -366,7 +447,7 @@ def reports_generate_tree(
     reports = []
     for done, each in enumerate(agencies, start=1):
         report = report_generate(
-            agency=each, year=year, template=template, rollup=False
+            agency=each, year=year, template=template, rollup=False, as_of=as_of
         )
         reports.append(report)
         if on_progress is not None:
@@ -374,9 +455,19 @@ def reports_generate_tree(
     return reports
 
 
-def report_tree_run(*, agency_id: int, year: int, template: str, job_id: str) -> None:
-    """The background job: generate the subtree's reports, recording progress and a
-    one-line summary per agency under ``report-progress:<job_id>``."""
+def report_tree_run(
+    *,
+    agency_id: int,
+    year: int,
+    template: str,
+    job_id: str,
+    actor_id: int | None = None,
+) -> None:
+    """The background job: generate the subtree's reports and, on behalf of the user
+    ``actor_id`` who started it, open each agency's draft (``report_draft_get_or_create``:
+    an existing version is reused, never overwritten), recording progress and a
+    one-line summary per agency, with its report's id, under
+    ``report-progress:<job_id>``. A job queued without ``actor_id`` only summarises."""
     state: dict[str, Any] = {
         **(report_progress_get(job_id=job_id) or {}),
         "state": "running",
@@ -388,10 +479,16 @@ def report_tree_run(*, agency_id: int, year: int, template: str, job_id: str) ->
     }
     try:
         agency = Agency.objects.get(pk=agency_id)
+        actor = User.objects.filter(pk=actor_id).first() if actor_id else None
 
         def progress(done: int, total: int, each: Agency, report: dict) -> None:
+            record = None
+            if actor is not None:
+                record = report_draft_get_or_create(
+                    actor=actor, agency=each, year=year, template=template, rollup=False
+                )
             state.update(done=done, total=total, current=each.name)
-            state["results"].append(_summary(each, report))
+            state["results"].append(_summary(each, report, record))
             report_progress_record(job_id=job_id, state=state)
 
         reports_generate_tree(
@@ -408,8 +505,9 @@ def report_tree_run(*, agency_id: int, year: int, template: str, job_id: str) ->
 def report_tree_start(
     *, actor: User | None, agency: Agency, year: int, template: str
 ) -> str:
-    """Start generating the reports of ``agency``'s subtree in the background; returns
-    the job id whose progress ``report_progress_get`` reads."""
+    """Start generating the reports of ``agency``'s subtree in the background, a draft
+    per agency opened on behalf of ``actor``; returns the job id whose progress
+    ``report_progress_get`` reads."""
     _require_supervisor(actor, agency)
     _check_parameters(year=year, template=template)
     job_id = uuid.uuid4().hex
@@ -428,6 +526,11 @@ def report_tree_start(
         },
     )
     outbox_enqueue(
-        TREE_TASK, agency_id=agency.pk, year=year, template=template, job_id=job_id
+        TREE_TASK,
+        agency_id=agency.pk,
+        year=year,
+        template=template,
+        job_id=job_id,
+        actor_id=actor.pk if actor else None,
     )
     return job_id

@@ -24,9 +24,9 @@ from disclosure.access import staff_scope, supervised_agencies
 from disclosure.exceptions import ApplicationError, NotFound
 from disclosure.selectors import calendar_get
 from reports import labels, selectors, services
-from reports.builder import fee_sentence
-from reports.checks import failing_errors
+from reports.checks import check_state, failing_errors
 from reports.exporters import CONTENT_TYPES, FORMAT_LABELS, FORMATS
+from reports.exporters.html import narrative_section
 from reports.models import AnnualReport, ReportStatus, ReportTemplate
 from requests_app.models import ApplicantType
 from requests_app.outcomes import Outcome
@@ -130,6 +130,20 @@ def _legacy(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _narrative_view(
+    report: Mapping[str, Any], narrative: Mapping[str, str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Each narrative section as printed: the staff's text with the figure sentences of
+    ``report`` set in (``computed`` marks those)."""
+    return {
+        key: [
+            {"kind": block.kind, "lines": list(block.lines), "computed": block.computed}
+            for block in narrative_section(report, narrative, key)
+        ]
+        for key in labels.NARRATIVE_KEYS
+    }
+
+
 def _report_context(
     report: Mapping[str, Any],
     narrative: Mapping[str, str],
@@ -138,7 +152,7 @@ def _report_context(
     context: dict[str, Any] = {
         "data": report,
         "title": labels.report_title(report["agency"]["name"], report["year"]),
-        "narrative": narrative,
+        "narrative": _narrative_view(report, narrative),
         "sections": labels.SECTION_TITLES,
     }
     if report["template"] == ReportTemplate.T2008:
@@ -153,7 +167,6 @@ def _report_context(
         table4_groups=labels.TABLE4_GROUPS,
         table4_results=[label for _key, label in labels.TABLE4_RESULTS],
         table4_cells=_table4(report, drill_url),
-        fee_sentence=fee_sentence(report["fees"]),
     )
     return context
 
@@ -258,21 +271,19 @@ class TreeForm(ReportCreateForm):
 
 
 class NarrativeForm(forms.Form):
-    overview = forms.CharField(
-        label=labels.SECTION_TITLES[0],
-        widget=forms.Textarea(attrs={"rows": 12}),
-        required=False,
-    )
-    problems = forms.CharField(
-        label=labels.SECTION_TITLES[4],
-        widget=forms.Textarea(attrs={"rows": 8}),
-        required=False,
-    )
-    other_matters = forms.CharField(
-        label=labels.SECTION_TITLES[5],
-        widget=forms.Textarea(attrs={"rows": 8}),
-        required=False,
-    )
+    """The sections staff write, in the order and with the titles of the report's
+    format; the figure sentences are not edited here (they follow the figures)."""
+
+    ROWS = {"overview": 12, "key_areas": 10, "problems": 8, "other_matters": 8}
+
+    def __init__(self, *args: Any, template: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key in labels.NARRATIVE_KEYS_BY_TEMPLATE[template]:
+            self.fields[key] = forms.CharField(
+                label=labels.narrative_title(template, key),
+                widget=forms.Textarea(attrs={"rows": self.ROWS[key]}),
+                required=False,
+            )
 
 
 class CorrectionForm(forms.Form):
@@ -360,7 +371,9 @@ def staff_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     record = _staff_report(request, report_id)
     published = record.status == ReportStatus.PUBLISHED
     form = NarrativeForm(
-        request.POST or None, initial=services.report_narrative(record)
+        request.POST or None,
+        initial=services.report_narrative(record),
+        template=record.template,
     )
     # Every field is optional, so a posted form is always valid.
     if request.method == "POST" and form.is_valid():
@@ -382,7 +395,9 @@ def staff_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
             template=record.template,
             rollup=record.rollup,
         )
-    checks = report.get("checks", [])
+    checks = [
+        {**check, "state": check_state(check)} for check in report.get("checks", [])
+    ]
     blocking = failing_errors(checks)
     drill_url = reverse("reports:staff-cases", args=[record.pk])
     context = _report_context(report, services.report_narrative(record), drill_url)
@@ -391,6 +406,10 @@ def staff_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         published=published,
         checks=checks,
         blocking=blocking,
+        publish_problems=[]
+        if published
+        else services.report_publish_problems(report=record),
+        mark_figures=not published,
         form=form,
         correction_form=CorrectionForm(),
         files=_files(record) if published else [],

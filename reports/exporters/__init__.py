@@ -3,7 +3,8 @@
 python-docx are heavy) and calls its ``render(report, narrative) -> bytes``.
 
 Each exporter is pure: it takes the report JSON (contract §7) and the narrative sections
-``{"overview", "problems", "other_matters"}`` and returns the file's bytes.
+``{"overview", "key_areas", "problems", "other_matters"}`` (cleaned of characters XML
+cannot carry, ``disclosure.text.text_clean``) and returns the file's bytes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from typing import Any, Final
+
+from disclosure.text import text_clean
 
 FORMATS: Final = ("json", "html", "docx", "xlsx", "pdf")
 
@@ -43,6 +46,12 @@ def render(fmt: str, report: Mapping[str, Any], narrative: Mapping[str, str]) ->
         module = importlib.import_module(f"reports.exporters.{fmt}")
     except ImportError as exc:
         raise ExporterError(f"{fmt} 格式的导出模块不可用：{exc}") from exc
+    # A control character pasted into the text (Word's \x0b line break) is not valid in
+    # XML: openpyxl and python-docx would refuse the whole file.
+    narrative = {
+        key: text_clean(value) if isinstance(value, str) else value
+        for key, value in (narrative or {}).items()
+    }
     try:
         content = module.render(report, narrative)
     except Exception as exc:  # any failure of a format is reported as that format's

@@ -22,7 +22,6 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from reports.exporters.html import (
-    CHECKS_HEADING,
     Block,
     Grid,
     GridCell,
@@ -206,10 +205,6 @@ def render(
         _paragraph(document, section.title, font=HEADING_FONT)
         for block in section.blocks:
             _block(document, block)
-    if content.failed_checks:
-        _paragraph(document, CHECKS_HEADING, font=HEADING_FONT)
-        for line in content.failed_checks:
-            _paragraph(document, line)
     buffer = io.BytesIO()
     document.save(buffer)
     return reproducible_zip(buffer.getvalue(), moment=document_moment(report))

@@ -9,11 +9,17 @@ HTML printed by WeasyPrint. The DOCX and XLSX exporters lay out the same
 the order of the sections are written down once. Every label comes from
 ``reports.labels``.
 
-``narrative`` may hold ``overview`` (一、总体情况), ``problems`` (五), ``other_matters``
-(六) and ``fee_sentence`` (put at the start of 六 unless 六 already says it). The pre-2019
-report uses ``overview`` for 一、重点工作情况, ``problems`` for 四、存在的不足及改进措施 and
-``other_matters`` (with ``fee_sentence``) for the closing paragraph of 三（五）人员和收支情况;
-an optional ``key_areas`` replaces the generated sentence of 二、重点领域信息公开情况.
+``narrative`` holds what staff wrote: ``overview`` (一、总体情况), ``problems`` (五) and
+``other_matters`` (六). The sentences that state figures are not part of it: they are
+computed from the report itself (``reports.builder.figure_sentences``) and set after
+their sub-heading, so a published file always prints the figures of its snapshot. The
+pre-2019 report uses ``overview`` for 一、重点工作情况, ``key_areas`` for
+二、重点领域信息公开情况 (a generated sentence when empty), ``problems`` for
+四、存在的不足及改进措施 and ``other_matters`` for the closing paragraph of
+三（五）人员和收支情况.
+
+The checks (V1–V6) are for staff: they are shown in the staff preview, never printed in
+a document.
 """
 
 from __future__ import annotations
@@ -33,13 +39,13 @@ from typing import Any, Final, Literal
 from django.template import Context, Engine
 
 from reports import labels
+from reports.builder import figure_sentences, strip_figure_sentences
 
 TEMPLATE_DIR: Final = (
     Path(__file__).resolve().parents[2] / "templates" / "reports" / "export"
 )
 TEMPLATE_NAME: Final = "report.html"
 
-CHECKS_HEADING: Final = "数据校验未通过"
 ROLLUP_NOTE: Final = "（本报告数据为本机关及所属下级机关的汇总数据）"
 REPLIES_TOTAL_LABEL: Final = "申请答复数"
 """The seed report's wording for the sum of the replies (not a cell of any official table)."""
@@ -104,11 +110,13 @@ class Grid:
 @dataclass(frozen=True, slots=True)
 class Block:
     """A piece of a section: a sub-heading (（一）…), a paragraph of one or more lines, or
-    a table."""
+    a table. ``computed``: a paragraph of figure sentences generated from the report
+    (not written by staff)."""
 
     kind: BlockKind
     lines: tuple[str, ...] = ()
     grid: Grid | None = None
+    computed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,14 +128,12 @@ class Section:
 @dataclass(frozen=True, slots=True)
 class ReportDocument:
     """The report as a document: title (and the lines it is set on: the agency's name,
-    then the rest), notes under the title, sections in order, and the checks that
-    failed (a published report has none)."""
+    then the rest), notes under the title and sections in order."""
 
     title: str
     title_lines: tuple[str, ...]
     notes: tuple[str, ...]
     sections: tuple[Section, ...]
-    failed_checks: tuple[str, ...]
 
 
 def balanced_lines(text: str, capacity: int) -> tuple[str, ...]:
@@ -556,22 +562,71 @@ def narrative_blocks(text: str | None) -> list[Block]:
     return blocks
 
 
-def _fee_blocks(narrative: Mapping[str, str]) -> list[Block]:
-    """The generated fee sentence, unless the narrative of 六 already contains it."""
-    sentence = (narrative.get("fee_sentence") or "").strip()
-    if not sentence or sentence in (narrative.get("other_matters") or ""):
-        return []
-    return [Block("paragraph", (sentence,))]
+NUMERALS: Final = "一二三四五六七八九"
 
 
-def failed_checks(report: Mapping[str, Any]) -> list[str]:
-    """The checks that failed, one line each, e.g. "V1（错误）：…"."""
-    return [
-        f"{check.get('rule', '')}（{'错误' if check.get('level') == 'error' else '提示'}）："
-        f"{check.get('message', '')}"
-        for check in report.get("checks") or ()
-        if not check.get("ok", True)
-    ]
+def heading_number(text: str) -> int | None:
+    """The number of a sub-heading: "（三）政府信息管理" → 3, "（十二）…" → 12."""
+    match = SUBHEADING.match(text)
+    if not match:
+        return None
+    tens, ten, units = match.group(0)[1:-1].partition("十")
+    digits = {numeral: value for value, numeral in enumerate(NUMERALS, start=1)}
+    if not ten:
+        return digits.get(tens)
+    if (tens and tens not in digits) or (units and units not in digits):
+        return None
+    return 10 * digits.get(tens, 1) + digits.get(units, 0)
+
+
+def with_figures(
+    blocks: Sequence[Block], figures: Sequence[tuple[str | None, str]]
+) -> list[Block]:
+    """``blocks`` (the staff's text) with the figure sentences set in, each right after
+    its anchor sub-heading. An anchor the text does not have is added with its sentences
+    before the first sub-heading of a higher number (else at the end), so the figures
+    are printed even when staff removed the heading; sentences without an anchor open
+    the section."""
+    grouped: dict[str | None, list[str]] = {}
+    for anchor, sentence in figures:
+        grouped.setdefault(anchor, []).append(sentence)
+
+    def computed(anchor: str | None) -> list[Block]:
+        return [
+            Block("paragraph", (line,), computed=True)
+            for line in grouped.pop(anchor, [])
+        ]
+
+    present = {block.lines[0] for block in blocks if block.kind == "subheading"}
+    missing = [anchor for anchor in grouped if anchor and anchor not in present]
+    result = computed(None)
+    for block in blocks:
+        number = heading_number(block.lines[0]) if block.kind == "subheading" else None
+        for anchor in list(missing):
+            if number is not None and number > (heading_number(anchor) or 0):
+                result += [Block("subheading", (anchor,)), *computed(anchor)]
+                missing.remove(anchor)
+        result.append(block)
+        if block.kind == "subheading":
+            result += computed(block.lines[0])
+    for anchor in missing:
+        result += [Block("subheading", (anchor,)), *computed(anchor)]
+    return result
+
+
+def narrative_section(
+    report: Mapping[str, Any], narrative: Mapping[str, str], key: str
+) -> list[Block]:
+    """A narrative section as printed: the staff's text (without any figure sentence a
+    draft used to store) with the report's own figure sentences set in."""
+    text = strip_figure_sentences(narrative.get(key) or "")
+    blocks = with_figures(narrative_blocks(text), figure_sentences(report).get(key, ()))
+    if key == "key_areas" and not blocks:
+        key_area_label = dict(labels.LEGACY_PROACTIVE)["key_area_items"]
+        key_area_items = report.get("proactive", {}).get("key_area_items", 0)
+        sentence = f"本年度{key_area_label}{key_area_items}条。"
+        blocks = [Block("paragraph", (sentence,), computed=True)]
+    return blocks
 
 
 def _sections_2021(
@@ -579,18 +634,12 @@ def _sections_2021(
 ) -> list[Section]:
     overview, proactive, applications, appeals, problems, other = labels.SECTION_TITLES
     return [
-        Section(overview, tuple(narrative_blocks(narrative.get("overview")))),
+        Section(overview, tuple(narrative_section(report, narrative, "overview"))),
         Section(proactive, (Block("table", grid=table2_grid(report)),)),
         Section(applications, (Block("table", grid=table3_grid(report)),)),
         Section(appeals, (Block("table", grid=table4_grid(report)),)),
-        Section(problems, tuple(narrative_blocks(narrative.get("problems")))),
-        Section(
-            other,
-            (
-                *_fee_blocks(narrative),
-                *narrative_blocks(narrative.get("other_matters")),
-            ),
-        ),
+        Section(problems, tuple(narrative_section(report, narrative, "problems"))),
+        Section(other, tuple(narrative_section(report, narrative, "other_matters"))),
     ]
 
 
@@ -598,28 +647,20 @@ def _sections_2008(
     report: Mapping[str, Any], narrative: Mapping[str, str]
 ) -> list[Section]:
     key_work, key_areas, data, problems = labels.LEGACY_SECTION_TITLES
-    key_area_label = dict(labels.LEGACY_PROACTIVE)["key_area_items"]
-    key_area_items = report.get("proactive", {}).get("key_area_items", 0)
-    key_area_blocks = narrative_blocks(narrative.get("key_areas")) or [
-        Block("paragraph", (f"本年度{key_area_label}{key_area_items}条。",))
-    ]
-    closing = [
-        *_fee_blocks(narrative),
-        *narrative_blocks(narrative.get("other_matters")),
-    ]
+    closing = narrative_section(report, narrative, "other_matters")
     data_blocks: list[Block] = []
     for group, heading in labels.LEGACY_DATA_HEADINGS:
-        sentences = legacy_sentences(report, group, with_costs=not closing)
+        sentences = legacy_sentences(report, group)
         data_blocks.append(Block("subheading", (heading,)))
         data_blocks += [Block("paragraph", (sentence,)) for sentence in sentences]
         if group == "staff_and_costs":
             data_blocks += closing
         data_blocks.append(Block("table", grid=legacy_grid(report, group)))
     return [
-        Section(key_work, tuple(narrative_blocks(narrative.get("overview")))),
-        Section(key_areas, tuple(key_area_blocks)),
+        Section(key_work, tuple(narrative_section(report, narrative, "overview"))),
+        Section(key_areas, tuple(narrative_section(report, narrative, "key_areas"))),
         Section(data, tuple(data_blocks)),
-        Section(problems, tuple(narrative_blocks(narrative.get("problems")))),
+        Section(problems, tuple(narrative_section(report, narrative, "problems"))),
     ]
 
 
@@ -645,7 +686,6 @@ def report_document(
         title_lines=title_lines,
         notes=(ROLLUP_NOTE,) if report.get("rollup") else (),
         sections=tuple(sections),
-        failed_checks=tuple(failed_checks(report)),
     )
 
 
@@ -725,8 +765,6 @@ def render_html(
             {"title": section.title, "blocks": [_block_view(b) for b in section.blocks]}
             for section in document.sections
         ],
-        "checks_heading": CHECKS_HEADING,
-        "failed_checks": list(document.failed_checks),
     }
     return _engine().get_template(TEMPLATE_NAME).render(Context(context))
 

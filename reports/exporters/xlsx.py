@@ -2,7 +2,7 @@
 with the official merged headers, the figures as values, and formulas where the report
 defines sums, so an office can check and reuse the figures.
 
-2021 format: 概况 (title, agency, year, fees, checks, narrative), 表二 主动公开, 表三
+2021 format: 概况 (title, agency, year, fees, narrative), 表二 主动公开, 表三
 依申请公开 (总计 = SUM of the six columns, （七）总计 = SUM of the outcome rows, and a
 勾稽关系校验 row testing 第一项 + 第二项 = 第三项 + 第四项 per column), 表四 复议诉讼 (总计 =
 SUM of the four results). Pre-2019 format: 概况 and one sheet per group of figures.
@@ -31,6 +31,7 @@ from reports.exporters.html import (
     Grid,
     document_moment,
     legacy_grid,
+    narrative_section,
     reproducible_zip,
     table2_grid,
     table3_grid,
@@ -269,6 +270,17 @@ def _legacy_sheets(workbook: Workbook, report: Mapping[str, Any], title: str) ->
         _print_setup(sheet, header_rows=grid.header_rows)
 
 
+def _section_text(
+    report: Mapping[str, Any], narrative: Mapping[str, str], key: str
+) -> str:
+    """A narrative section as printed (figure sentences included), one line per line."""
+    return "\n".join(
+        line
+        for block in narrative_section(report, narrative, key)
+        for line in block.lines
+    )
+
+
 def _summary_sheet(
     workbook: Workbook,
     report: Mapping[str, Any],
@@ -292,7 +304,7 @@ def _summary_sheet(
     fees = report.get("fees")
     if fees:
         rows += [
-            ("信息处理费", narrative.get("fee_sentence") or fee_sentence(fees)),
+            ("信息处理费", fee_sentence(fees)),
             ("发出收费通知（件）", fees.get("notices_issued")),
             (
                 "收费通知总金额（元）",
@@ -301,17 +313,10 @@ def _summary_sheet(
             ("实际收取信息处理费（件）", fees.get("paid_count")),
             ("实际收取金额（元）", Decimal(str(fees.get("collected_yuan", "0")))),
         ]
-    if template == "2008":
-        titles = labels.LEGACY_SECTION_TITLES
-        narrative_rows = [(titles[0], "overview"), (titles[3], "problems")]
-    else:
-        titles = labels.SECTION_TITLES
-        narrative_rows = [
-            (titles[0], "overview"),
-            (titles[4], "problems"),
-            (titles[5], "other_matters"),
-        ]
-    rows += [(heading, narrative.get(key, "")) for heading, key in narrative_rows]
+    rows += [
+        (labels.narrative_title(template, key), _section_text(report, narrative, key))
+        for key in labels.NARRATIVE_KEYS_BY_TEMPLATE.get(template, ())
+    ]
     row = 3
     for label, value in rows:
         sheet.cell(row=row, column=1, value=label).font = _font(bold=True)
@@ -322,29 +327,6 @@ def _summary_sheet(
             target.number_format = "0.00"
         sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
         row += 1
-    checks = report.get("checks") or []
-    if checks:
-        row += 1
-        sheet.cell(row=row, column=1, value="数据校验").font = _font(bold=True, size=12)
-        row += 1
-        for column, heading in enumerate(("规则", "说明", "级别", "结果"), start=1):
-            target = sheet.cell(row=row, column=column, value=heading)
-            target.font = _font(bold=True)
-            target.fill = HEADER_FILL
-            target.border = BORDER
-        for check in checks:
-            row += 1
-            values = (
-                check.get("rule", ""),
-                check.get("message", ""),
-                "错误" if check.get("level") == "error" else "提示",
-                PASSED if check.get("ok") else FAILED,
-            )
-            for column, value in enumerate(values, start=1):
-                target = sheet.cell(row=row, column=column, value=value)
-                target.font = _font()
-                target.border = BORDER
-                target.alignment = Alignment(wrap_text=True, vertical="top")
     for column, width in zip("ABCD", (26, 80, 8, 10), strict=True):
         sheet.column_dimensions[column].width = width
     _print_setup(sheet)

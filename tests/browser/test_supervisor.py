@@ -25,6 +25,7 @@ pytestmark = [
 AGENCY_NAME = "北京市西城区城市管理监督指挥中心"
 TITLE_2025 = f"{AGENCY_NAME}2025年政府信息公开工作年度报告"
 TITLE_2024 = f"{AGENCY_NAME}2024年政府信息公开工作年度报告"
+WRITTEN = "已按年度工作要点落实。"
 PROBLEMS = (
     "一是部分申请答复说理不够充分；二是依申请公开办理台账更新不够及时。"
     "2026年将加强答复文书审核，每季度核对台账。"
@@ -69,6 +70,14 @@ def supervisor():
     case(agency, date(2024, 3, 4), user, "disclosed", date(2024, 3, 11))
     draft_2024 = report_services.report_draft_get_or_create(
         actor=user, agency=agency, year=2024, template="2021", rollup=False
+    )
+    report_services.report_narrative_update(
+        actor=user,
+        report_id=draft_2024.pk,
+        **{
+            key: getattr(draft_2024, key).replace("（请填写）", WRITTEN)
+            for key in ("overview", "problems", "other_matters")
+        },
     )
     report_services.report_publish(
         actor=user, report_id=draft_2024.pk, formats=("json", "html")
@@ -143,8 +152,18 @@ def test_dashboard_then_report_from_draft_to_public_download(
     expect(checks.locator(".report-check__state")).to_have_text(["通过"] * 6)
     shot(page, "draft-preview")
 
-    # 五、存在的主要问题及改进情况: edit and save.
+    # Publishing waits for the text: every （请填写） is listed, the button disabled.
+    publish = page.locator("form[action$='/publish/']").get_by_role(
+        "button", name="发布"
+    )
+    expect(publish).to_be_disabled()
+    expect(page.locator(".publish-problems li")).to_have_count(3)
+
+    # 一 and 六 filled in; 五、存在的主要问题及改进情况 written anew; saved.
     narrative = page.locator("form.report-narrative-form")
+    for label in ("一、总体情况", "六、其他需要报告的事项"):
+        field = narrative.get_by_label(label)
+        field.fill(field.input_value().replace("（请填写）", WRITTEN))
     narrative.get_by_label("五、存在的主要问题及改进情况").fill(PROBLEMS)
     narrative.get_by_role("button", name="保存").click()
     page.wait_for_url(f"**/reports/staff/{report.pk}/")

@@ -83,11 +83,29 @@ def test_a_consistent_report_passes():
         ("V2", "error", True),
         ("V3", "error", True),
         ("V4", "error", True),
-        ("V5", "warning", True),
+        ("V5", "warning", False),
         ("V6", "error", True),
     ]
     assert results[0]["message"] == "各列第一项加第二项之和均等于第三项加第四项之和。"
     assert checks.failing_errors(results) == []
+
+
+def test_v5_without_last_years_report_is_not_checked():
+    """未核对 is neither 通过 nor a failure: ``ok`` is false (it did not pass), ``state``
+    says it could not run, and it never blocks publishing."""
+    result = by_rule(consistent_report())["V5"]
+
+    assert result == {
+        "rule": "V5",
+        "level": "warning",
+        "ok": False,
+        "message": "未核对：未找到2023年度已发布的年度报告，无法核对上年结转数。",
+        "state": "not_checked",
+    }
+    assert checks.check_state(result) == "not_checked"
+    # snapshots published before ``state`` existed
+    assert checks.check_state({"ok": True}) == "passed"
+    assert checks.check_state({"ok": False}) == "failed"
 
 
 def test_v1_names_the_column():
@@ -139,6 +157,7 @@ def test_v5_compares_with_last_years_carried_forward():
         "level": "warning",
         "ok": True,
         "message": "各列“上年结转”均与2023年度已发布报告的“结转下年度继续办理”一致。",
+        "state": "passed",
     }
     previous["table3"]["rows"]["R4"]["other_org"] = 2
     result = by_rule(report, previous)["V5"]

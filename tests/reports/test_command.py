@@ -107,6 +107,25 @@ def test_parts_with_a_progress_bar(tmp_path, cases):
     assert "] 1/3 XC" in err
 
 
+def test_rollup_shows_progress_per_agency(cases):
+    out, err = run("--agency", "XC", "--year", "2024", "--rollup")
+
+    assert json.loads(out)["table3"]["rows"]["R1"]["total"] == 2
+    steps = err.split("\r")
+    assert steps == [
+        "",
+        "[" + "#" * 10 + "-" * 20 + "] 1/3 XC",
+        "[" + "#" * 20 + "-" * 10 + "] 2/3 XCCG",
+        "[" + "#" * 30 + "] 3/3 XCJW\n",
+    ]
+
+
+def test_no_progress_without_rollup(cases):
+    _, err = run("--agency", "XC", "--year", "2024", "--template", "2008")
+
+    assert err == ""
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

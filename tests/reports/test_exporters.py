@@ -152,8 +152,14 @@ NARRATIVE_2021 = {
     "overview": "（一）主动公开\n本年度主动公开工作平稳推进。\n\n第二段总体情况。",
     "problems": "（一）存在的主要问题\n答复质量有待提高。",
     "other_matters": "（二）落实上级年度政务公开工作要点情况\n已按要点落实。",
-    "fee_sentence": FEE_SENTENCE,
 }
+OVERVIEW_FIGURES = (
+    "本年度，北京市西城区城市管理监督指挥中心制发规章2件、行政规范性文件3件，废止规章1件、"
+    "行政规范性文件0件；截至年底，现行有效规章5件、行政规范性文件12件。",
+    "本年度新收政府信息公开申请13件，上年结转2件；办结12件，其中予以公开7件、部分公开1件、"
+    "不予公开1件、无法提供2件、不予处理0件、其他处理1件；结转下年度继续办理3件。",
+    "本年度因政府信息公开工作被申请行政复议3件，被提起行政诉讼2件。",
+)
 
 
 def report_2008() -> dict:
@@ -232,12 +238,13 @@ class Cells(HTMLParser):
         self.cells: list[tuple[str, dict, str]] = []
         self.paragraphs: list[str] = []
         self.headings: list[str] = []
+        self.subheadings: list[str] = []
         self.text: list[str] = []
         self._open: tuple[str, dict] | None = None
         self._buffer: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("td", "th", "p", "h2"):
+        if tag in ("td", "th", "p", "h2", "h3"):
             self._open, self._buffer = (tag, dict(attrs)), []
 
     def handle_endtag(self, tag):
@@ -247,6 +254,8 @@ class Cells(HTMLParser):
                 self.paragraphs.append(text)
             elif tag == "h2":
                 self.headings.append(text)
+            elif tag == "h3":
+                self.subheadings.append(text)
             else:
                 self.cells.append((tag, self._open[1], text))
             self._open = None
@@ -384,27 +393,62 @@ def test_html_tables_2_and_4_have_the_official_layout():
     assert cells.cell("12.5000") == {"class": "number", "colspan": "3"}
 
 
-def test_html_sections_narrative_and_fee_sentence():
+def test_html_sections_narrative_and_figure_sentences():
+    """The figure sentences come from the report, each after its sub-heading; the
+    narrative holds only what staff wrote."""
     cells = parse_html(exporters.render("html", report_2021(), NARRATIVE_2021))
 
     assert cells.headings == list(labels.SECTION_TITLES)
     assert cells.paragraphs == [
+        OVERVIEW_FIGURES[0],
         "本年度主动公开工作平稳推进。",
         "第二段总体情况。",
+        OVERVIEW_FIGURES[1],
+        OVERVIEW_FIGURES[2],
+        "本年度有1件行政复议、行政诉讼案件结果被纠正，答复质量有待提高。",
+        "年末尚有3件申请结转下年度继续办理，将在法定期限内办结。",
         "答复质量有待提高。",
         FEE_SENTENCE,
         "已按要点落实。",
     ]
+    # a sub-heading the staff's text lacks is added in its place, in order
+    assert cells.subheadings == [
+        "（一）主动公开",
+        "（二）依申请公开",
+        "（五）监督保障",
+        "（一）存在的主要问题",
+        "（一）收取信息处理费情况",
+        "（二）落实上级年度政务公开工作要点情况",
+    ]
 
 
-def test_html_does_not_repeat_a_fee_sentence_already_in_section_6():
+def test_html_prints_the_reports_figures_not_stored_ones():
+    """Text stored with the figures of the day the draft was made (before they were
+    computed) prints the report's figures instead, once."""
     narrative = dict(
-        NARRATIVE_2021, other_matters=f"（一）收取信息处理费情况\n{FEE_SENTENCE}"
+        NARRATIVE_2021,
+        overview="（二）依申请公开\n本年度新收政府信息公开申请0件，上年结转0件；办结0件，其中"
+        "予以公开0件、部分公开0件、不予公开0件、无法提供0件、不予处理0件、其他处理0件；"
+        "结转下年度继续办理0件。\n工作平稳。",
+        other_matters="（一）收取信息处理费情况\n本年度未发出收费通知，未收取信息处理费。",
     )
 
     text = exporters.render("html", report_2021(), narrative).decode("utf-8")
 
     assert text.count(FEE_SENTENCE) == 1
+    assert "未发出收费通知" not in text
+    assert "申请0件" not in text
+    assert text.count(OVERVIEW_FIGURES[1]) == 1
+    assert text.index(OVERVIEW_FIGURES[1]) < text.index("工作平稳。")
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("（一）主动公开", 1), ("（五）", 5), ("（十）", 10), ("（十二）", 12),
+     ("（二十一）", 21), ("正文", None)],
+)  # fmt: skip
+def test_heading_number(text, number):
+    assert html_exporter.heading_number(text) == number
 
 
 def test_html_lines_of_a_paragraph_stay_together():
@@ -412,7 +456,7 @@ def test_html_lines_of_a_paragraph_stay_together():
 
     cells = parse_html(exporters.render("html", zero_report_2021(), narrative))
 
-    assert cells.paragraphs == ["第一行第二行", "第二段"]
+    assert cells.paragraphs[:2] == ["第一行第二行", "第二段"]
     text = exporters.render("html", zero_report_2021(), narrative).decode("utf-8")
     assert (
         '<p><span class="line">第一行</span><span class="line">第二行</span></p>'
@@ -433,32 +477,43 @@ def test_html_escapes_all_text():
     assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in text
 
 
-def test_html_lists_checks_only_when_one_failed():
-    passing = exporters.render("html", report_2021(), NARRATIVE_2021).decode("utf-8")
+@pytest.mark.parametrize("fmt", ["html", "docx", "xlsx"])
+def test_documents_never_print_the_checks(fmt):
+    """The checks are for staff (the preview); a document never shows them, failed or
+    not checked."""
     report = report_2021()
     report["checks"][0] = {
         "rule": "V1",
         "level": "error",
         "ok": False,
-        "message": "“自然人”列：第一项加第二项之和为12（10+2），第三项加第四项之和为11（9+2），两者不相等。",
+        "message": "“自然人”列：第一项加第二项之和为12（10+2），两者不相等。",
+        "state": "failed",
     }
     report["checks"][4] = {
         "rule": "V5",
         "level": "warning",
         "ok": False,
-        "message": "上年结转数与上年报告不一致。",
+        "message": "未核对：未找到2023年度已发布的年度报告，无法核对上年结转数。",
+        "state": "not_checked",
     }
 
-    failing = parse_html(exporters.render("html", report, NARRATIVE_2021))
+    content = exporters.render(fmt, report, NARRATIVE_2021)
 
-    assert html_exporter.CHECKS_HEADING not in passing
-    assert failing.headings[-1] == "数据校验未通过"
-    text = "".join(failing.text)
-    assert (
-        "V1（错误）：“自然人”列：第一项加第二项之和为12（10+2），第三项加第四项之和为11（9+2），两者不相等。"
-        in text
-    )
-    assert "V5（提示）：上年结转数与上年报告不一致。" in text
+    if fmt == "html":
+        text = content.decode("utf-8")
+    elif fmt == "docx":
+        text = "".join(docx_text(Document(io.BytesIO(content))))
+    else:
+        workbook = load_workbook(io.BytesIO(content))
+        text = "".join(
+            str(value)
+            for sheet in workbook
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    for absent in ("数据校验", "V1", "V5", "两者不相等", "未核对", "（提示）"):
+        assert absent not in text
 
 
 def test_html_rollup_report_says_so():
@@ -505,19 +560,34 @@ def test_html_2008_report_reads_like_the_seed_report():
     assert texts[start : start + 4] == ["申请答复数", "3", "同意公开答复数", "2"]
 
 
-def test_html_2008_narrative_on_costs_replaces_the_generated_sentence():
+def test_html_2008_closing_text_follows_the_generated_costs():
     narrative = dict(
-        NARRATIVE_2008, other_matters="本年度依申请公开政府信息收取费用为零。"
+        NARRATIVE_2008,
+        other_matters="本年度未发生依申请公开政府信息收费及诉讼有关费用。\n较上年无变化。",
     )
 
     cells = parse_html(exporters.render("html", report_2008(), narrative))
 
-    staff, costs = cells.paragraphs[-3:-1]
+    staff, closing = cells.paragraphs[-3:-1]
     assert staff == (
-        "从事政府信息公开工作的兼职人员数1人。"
+        "从事政府信息公开工作的兼职人员数1人。2017年度未发生依申请公开政府信息收费及诉讼有关费用。"
         "召开政府信息公开工作会议或专题会议数2次，接受培训人员数70人。"
     )
-    assert costs == "本年度依申请公开政府信息收取费用为零。"
+    # the figure sentence the draft used to store is not printed twice
+    assert closing == "较上年无变化。"
+
+
+def test_html_2008_key_areas_written_by_staff():
+    narrative = dict(
+        NARRATIVE_2008,
+        key_areas="（一）加强关注，推进规范性文件的公开\n加大了对各类规范性文件的关注力度。",
+    )
+
+    cells = parse_html(exporters.render("html", report_2008(), narrative))
+
+    assert "（一）加强关注，推进规范性文件的公开" in cells.subheadings
+    assert "加大了对各类规范性文件的关注力度。" in cells.paragraphs
+    assert "本年度重点领域公开政府信息数22条。" not in cells.paragraphs
 
 
 def test_header_lines_break_between_two_character_words():
@@ -769,8 +839,19 @@ def test_xlsx_summary_sheet(workbook_2021):
     assert values["报告年度"] == 2024
     assert values["信息处理费"] == FEE_SENTENCE
     assert values["发出收费通知（件）"] == 2
-    assert values["V1"] == "通过。"
-    assert values["一、总体情况"] == NARRATIVE_2021["overview"]
+    assert "V1" not in values
+    assert values["一、总体情况"] == "\n".join(
+        [
+            "（一）主动公开",
+            OVERVIEW_FIGURES[0],
+            "本年度主动公开工作平稳推进。",
+            "第二段总体情况。",
+            "（二）依申请公开",
+            OVERVIEW_FIGURES[1],
+            "（五）监督保障",
+            OVERVIEW_FIGURES[2],
+        ]
+    )
 
 
 def test_xlsx_2008_has_a_sheet_per_group_and_its_sums():
@@ -882,3 +963,23 @@ def test_exporters_need_no_django_settings(tmp_path):
     )
 
     assert (result.returncode, result.stdout.strip()) == (0, "True"), result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "html"])
+def test_control_characters_in_the_narrative_are_cleaned(fmt):
+    """A vertical tab pasted from Word (\x0b) made openpyxl refuse the workbook
+    (IllegalCharacterError) and blocked publishing: it is printed as a space."""
+    narrative = dict(NARRATIVE_2021, problems="答复质量\x0b有待提高。\x00\x1f\t完")
+
+    content = exporters.render(fmt, report_2021(), narrative)
+
+    if fmt == "xlsx":
+        sheet = load_workbook(io.BytesIO(content))["概况"]
+        values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
+        text = values["五、存在的主要问题及改进情况"]
+    elif fmt == "docx":
+        text = "\n".join(docx_text(Document(io.BytesIO(content))))
+    else:
+        text = content.decode("utf-8")
+    assert "答复质量 有待提高。  \t完" in text
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", text)

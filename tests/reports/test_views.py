@@ -15,7 +15,7 @@ from reports import services
 from reports.models import AnnualReport
 from requests_app.models import Notification
 from tests.factories import make_staff
-from tests.reports.cases import apply, reply
+from tests.reports.cases import apply, finish_narrative, reply
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +33,18 @@ def client_for(user=None) -> Client:
 
 
 @pytest.fixture
-def draft(supervisor, agency):
+def new_draft(supervisor, agency):
     case = apply(agency, date(2024, 3, 4))
     reply(supervisor, case, "disclosed", date(2024, 3, 11))
     return services.report_draft_get_or_create(
         actor=supervisor, agency=agency, year=2024, template="2021", rollup=False
     )
+
+
+@pytest.fixture
+def draft(supervisor, new_draft):
+    """A draft whose narrative staff have written."""
+    return finish_narrative(supervisor, new_draft)
 
 
 @pytest.fixture
@@ -149,10 +155,43 @@ def test_staff_preview_links_every_figure_and_shows_checks(supervisor, draft):
         in html
     )
     assert html.count('class="drill"') == 25 * 7 + 15
-    assert html.count("report-check report-check--ok") == 6
+    assert html.count("report-check report-check--ok") == 5
     assert "各列第一项加第二项之和均等于第三项加第四项之和。" in html
+    # V5 could not run (no 2023 report published): 未核对, never 通过
+    assert html.count("report-check report-check--unchecked") == 1
+    assert (
+        '<span class="report-check__rule">V5</span>\n'
+        '          <span class="report-check__state">未核对</span>'
+    ) in html
+    assert "未核对：未找到2023年度已发布的年度报告，无法核对上年结转数。" in html
     assert 'name="overview"' in html
+    assert 'name="key_areas"' not in html
     assert "disabled" not in html
+    # the figure sentences are shown with the current figures, marked as generated
+    assert (
+        '<p class="report-figures" title="按数据自动生成，随数据更新">'
+        "本年度新收政府信息公开申请1件，上年结转0件；办结1件，"
+    ) in html
+    assert "本年度未发出收费通知，未收取信息处理费。" in html
+
+
+def test_preview_shows_why_an_unfinished_draft_cannot_be_published(
+    supervisor, new_draft
+):
+    html = (
+        client_for(supervisor).get(f"/reports/staff/{new_draft.pk}/").content.decode()
+    )
+
+    assert "<li>“一、总体情况”中仍有“（请填写）”，请填写后再发布。</li>" in html
+    assert (
+        "<li>“六、其他需要报告的事项”中仍有“（请填写）”，请填写后再发布。</li>" in html
+    )
+    assert 'disabled aria-describedby="publish-reason"' in html
+    # the textarea holds only the staff's text, not the figures
+    assert (
+        "本年度新收政府信息公开申请"
+        not in html.split('name="overview"')[1].split("</textarea>")[0]
+    )
 
 
 def test_publish_button_is_disabled_with_the_reason(supervisor, agency, draft):
@@ -163,10 +202,7 @@ def test_publish_button_is_disabled_with_the_reason(supervisor, agency, draft):
     html = client_for(supervisor).get(f"/reports/staff/{draft.pk}/").content.decode()
 
     assert "report-check report-check--error" in html
-    assert (
-        '<p id="publish-reason" class="field__error">校验未通过，不能发布：V6</p>'
-        in html
-    )
+    assert "<p>校验未通过，不能发布：V6</p>" in html
     assert 'disabled aria-describedby="publish-reason"' in html
 
 
@@ -263,6 +299,10 @@ def test_tree_generation_page(
     assert (progress["done"], progress["total"]) == (2, 2)
     assert "reports/progress.js" in page
     assert "已完成，共 2 个机关。" in page
+    # each agency's draft is saved and linked
+    for report in AnnualReport.objects.all():
+        assert f'<a href="/reports/staff/{report.pk}/">打开草稿</a>' in page
+    assert AnnualReport.objects.count() == 2
 
 
 def test_dashboard(supervisor, agency, other_agency, clerk):
@@ -323,6 +363,40 @@ def test_legacy_preview(supervisor, agency):
     assert "（一）主动公开情况" in html
     assert "政务微信公开政府信息数" in html
     assert "2019年以前格式没有表格勾稽校验。" in html
+    assert (
+        '<label class="field__label" for="id_key_areas">二、重点领域信息公开情况</label>'
+        in html
+    )
+    assert (
+        '<label class="field__label" for="id_overview">一、重点工作情况</label>' in html
+    )
+
+
+def test_legacy_key_areas_saved_and_previewed(supervisor, agency):
+    report = services.report_draft_get_or_create(
+        actor=supervisor, agency=agency, year=2017, template="2008", rollup=False
+    )
+    client = client_for(supervisor)
+
+    client.post(
+        f"/reports/staff/{report.pk}/",
+        {
+            "overview": "重点工作。",
+            "key_areas": "（一）加强关注，推进规范性文件的公开\r\n加大了关注力度。",
+            "other_matters": "",
+            "problems": "问题与改进。",
+        },
+    )
+    report.refresh_from_db()
+    html = client.get(f"/reports/staff/{report.pk}/").content.decode()
+
+    assert report.key_areas == "（一）加强关注，推进规范性文件的公开\n加大了关注力度。"
+    assert "<h2>二、重点领域信息公开情况</h2>" in html
+    assert (
+        '<h3 class="report-subheading">（一）加强关注，推进规范性文件的公开</h3>'
+        in html
+    )
+    assert "<p>加大了关注力度。</p>" in html
 
 
 def test_admin_lists_reports_for_supervisors(supervisor, published, clerk):

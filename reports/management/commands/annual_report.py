@@ -1,5 +1,9 @@
 """annual_report --agency CODE --year Y [--template 2021|2008] [--rollup]
-[--format json|html|docx|xlsx|pdf] [--output PATH] (contract §6)."""
+[--format json|html|docx|xlsx|pdf] [--output PATH] (contract §6).
+
+With ``--rollup`` a progress bar on standard error goes through the agencies of the
+subtree one by one (each one's own report is generated, and written to ``--parts DIR``
+when asked), then the roll-up itself is printed or written."""
 
 from __future__ import annotations
 
@@ -48,6 +52,8 @@ class Command(BaseCommand):
         if options["parts"] and not options["rollup"]:
             raise CommandError("--parts 只能与 --rollup 同用。")
         try:
+            if options["rollup"]:
+                self._each_agency(agency, options)
             content = report_export(
                 agency=agency,
                 year=options["year"],
@@ -56,8 +62,6 @@ class Command(BaseCommand):
                 fmt=options["fmt"],
                 as_of=options["as_of"],
             )
-            if options["parts"]:
-                self._write_parts(agency, options)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         self._write(content, options["fmt"], options["output"])
@@ -72,15 +76,18 @@ class Command(BaseCommand):
             sys.stdout.buffer.write(content)
             sys.stdout.buffer.flush()
 
-    def _write_parts(self, agency: Agency, options: dict) -> None:
-        """Each agency's own report into DIR, with a progress bar on stderr."""
-        directory = Path(options["parts"])
-        directory.mkdir(parents=True, exist_ok=True)
+    def _each_agency(self, agency: Agency, options: dict) -> None:
+        """Every agency of the subtree in turn, with a progress bar on stderr; with
+        ``--parts DIR`` each one's own report is written into DIR."""
+        directory = Path(options["parts"]) if options["parts"] else None
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
         fmt, year = options["fmt"], options["year"]
 
         def progress(done: int, total: int, each: Agency, report: dict) -> None:
-            content = report_render(agency=each, report=report, fmt=fmt)
-            (directory / f"{each.code}-{year}.{fmt}").write_bytes(content)
+            if directory is not None:
+                content = report_render(agency=each, report=report, fmt=fmt)
+                (directory / f"{each.code}-{year}.{fmt}").write_bytes(content)
             filled = BAR_WIDTH * done // total
             bar = "#" * filled + "-" * (BAR_WIDTH - filled)
             self.stderr.write(
@@ -93,5 +100,6 @@ class Command(BaseCommand):
             agency=agency,
             year=year,
             template=options["template"],
+            as_of=options["as_of"],
             on_progress=progress,
         )
