@@ -106,3 +106,24 @@ def register(
         actor=actor,
         today=max(received_on, date(2026, 11, 29)),
     )
+
+
+def report_written(actor, report):
+    """The draft ``report`` with every ``（请填写）`` of its narrative replaced by text,
+    as a supervisor writes it before publishing."""
+    from reports import services as report_services
+
+    sections = ("overview", "problems", "other_matters") + (
+        ("key_areas",) if report.template == "2008" else ()
+    )
+    return report_services.report_narrative_update(
+        actor=actor,
+        report_id=report.pk,
+        **{
+            name: (getattr(report, name) or "").replace(
+                "（请填写）", "本年度工作按计划完成。"
+            )
+            or "本年度工作按计划完成。"
+            for name in sections
+        },
+    )

@@ -16,7 +16,7 @@ from reports import services as report_services
 from requests_app.forms import ApplicationForm
 from requests_app.services import request_reply
 from tests.browser.conftest import DESKTOP, PHONE, ROOT
-from tests.factories import make_agency, make_staff, register
+from tests.factories import make_agency, make_staff, register, report_written
 
 pytestmark = [
     pytest.mark.browser,
@@ -66,6 +66,7 @@ def _publish_2025(agency):
     draft = report_services.report_draft_get_or_create(
         actor=supervisor, agency=agency, year=2025, template="2021", rollup=False
     )
+    report_written(supervisor, draft)
     return report_services.report_publish(
         actor=supervisor, report_id=draft.pk, formats=("json", "html")
     )

@@ -470,6 +470,7 @@ def test_the_admin_index_lists_the_models_by_role(client, clerk, administrator):
         "Publication",
         "DisclosureRequest",
         "RequestEvent",
+        "LedgerChange",
         "Appeal",
         "LetterTemplate",
         "Notification",

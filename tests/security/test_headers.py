@@ -21,7 +21,7 @@ from django.test import Client
 from disclosure.middleware import PERMISSIONS_POLICY, POLICY, RELAXED
 from disclosure.publications import publication_create
 from reports import services as report_services
-from tests.factories import register
+from tests.factories import register, report_written
 
 ROOT = Path(django_settings.BASE_DIR)
 HOST = "gongkai.example.gov.cn"
@@ -86,6 +86,7 @@ def public_urls(agency, supervisor, settings, tmp_path) -> list[str]:
     draft = report_services.report_draft_get_or_create(
         actor=supervisor, agency=agency, year=2025, template="2021", rollup=False
     )
+    report_written(supervisor, draft)
     report = report_services.report_publish(
         actor=supervisor, report_id=draft.pk, formats=("json",)
     )
