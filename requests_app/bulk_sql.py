@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, models
 
@@ -34,6 +34,44 @@ def _same(value: Any) -> Any:
     return value
 
 
+class _JsonRows(NamedTuple):
+    """Rows as one JSON parameter and the SQL that reads them back as columns."""
+
+    fields: list[models.Field]
+    cells: list[str]
+    """One SQL expression per field, reading it from the current JSON row."""
+    source: str
+    """The FROM item that expands the parameter into one row per element, as ``j``."""
+    data: str
+
+
+def _json_rows(
+    model: type[models.Model], rows: Sequence[Mapping[str, Any]], names: Sequence[str]
+) -> _JsonRows:
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    fields = [by_attname[name] for name in names]
+    converters = [(field.attname, _json_converter(field)) for field in fields]
+    data = json.dumps(
+        [[convert(row[name]) for name, convert in converters] for row in rows],
+        ensure_ascii=False,
+    )
+    if connection.vendor == "sqlite":
+        cells = [f"json_extract(j.value, '$[{index}]')" for index in range(len(fields))]
+        source = "json_each(%s) AS j"
+    elif connection.vendor == "postgresql":
+        cells = [
+            f"CAST(j->{index} AS jsonb)"
+            if isinstance(field, models.JSONField)
+            else f"CAST(j->>{index} AS {field.db_type(connection)})"
+            for index, field in enumerate(fields)
+        ]
+        source = "json_array_elements(%s::json) AS j"
+    else:  # pragma: no cover - the product runs on SQLite and PostgreSQL only
+        msg = f"bulk_sql does not support {connection.vendor}"
+        raise NotImplementedError(msg)
+    return _JsonRows(fields, cells, source, data)
+
+
 def insert_ignoring_conflicts(
     model: type[models.Model],
     rows: Sequence[Mapping[str, Any]],
@@ -43,49 +81,26 @@ def insert_ignoring_conflicts(
     """Insert ``rows`` (dicts keyed by column attname) in ONE statement, skipping rows
     that hit a unique constraint, and return ``returning`` of the rows really inserted.
 
-    ``bulk_create`` would split the rows into batches of 999 parameters on SQLite (so
-    the number of queries would grow with the rows) and cannot tell which rows
-    ``ignore_conflicts`` skipped. Here all rows travel as one JSON parameter, expanded
-    by the database (``json_each`` / ``json_array_elements``), and ``ON CONFLICT DO
-    NOTHING RETURNING`` reports exactly the new rows: that is what makes the sweep's
-    notices idempotent even when two sweeps race. Fields with ``auto_now_add`` must be
-    given explicitly, as no ``pre_save`` runs.
+    ``bulk_create`` cannot tell which rows ``ignore_conflicts`` skipped; here ``ON
+    CONFLICT DO NOTHING RETURNING`` reports exactly the new rows: that is what makes
+    the sweep's notices idempotent even when two sweeps race. Fields with
+    ``auto_now_add`` must be given explicitly, as no ``pre_save`` runs.
     """
     if not rows:
         return []
-    by_attname = {field.attname: field for field in model._meta.concrete_fields}
-    fields = [by_attname[name] for name in rows[0]]
+    json_rows = _json_rows(model, rows, list(rows[0]))
     quote = connection.ops.quote_name
-    converters = [(field.attname, _json_converter(field)) for field in fields]
-    data = json.dumps(
-        [[convert(row[name]) for name, convert in converters] for row in rows],
-        ensure_ascii=False,
-    )
-    if connection.vendor == "sqlite":
-        # "WHERE true" keeps SQLite from reading ON CONFLICT as a join constraint.
-        cells = [f"json_extract(value, '$[{index}]')" for index in range(len(fields))]
-        source = "json_each(%s) WHERE true"
-    elif connection.vendor == "postgresql":
-        cells = [
-            f"CAST(e->{index} AS jsonb)"
-            if isinstance(field, models.JSONField)
-            else f"CAST(e->>{index} AS {field.db_type(connection)})"
-            for index, field in enumerate(fields)
-        ]
-        source = "json_array_elements(%s::json) AS e"
-    else:  # pragma: no cover - the product runs on SQLite and PostgreSQL only
-        msg = f"insert_ignoring_conflicts does not support {connection.vendor}"
-        raise NotImplementedError(msg)
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
-    selected = ", ".join(cells)
+    columns = ", ".join(quote(field.column) for field in json_rows.fields)
+    selected = ", ".join(json_rows.cells)
     returned = ", ".join(
         quote(model._meta.get_field(name).column) for name in returning
     )
+    # "WHERE true" keeps SQLite from reading ON CONFLICT as a join constraint.
     # Identifiers come from the model's metadata; the data is the one parameter.
-    sql = f"INSERT INTO {table} ({columns}) SELECT {selected} FROM {source} ON CONFLICT DO NOTHING RETURNING {returned}"  # noqa: S608
+    sql = f"INSERT INTO {table} ({columns}) SELECT {selected} FROM {json_rows.source} WHERE true ON CONFLICT DO NOTHING RETURNING {returned}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [data])
+        cursor.execute(sql, [json_rows.data])
         return [tuple(row) for row in cursor.fetchall()]
 
 
@@ -97,37 +112,14 @@ def update_from_rows(
     the number of rows updated. No ``pre_save`` runs (give ``auto_now`` fields)."""
     if not rows:
         return 0
-    by_attname = {field.attname: field for field in model._meta.concrete_fields}
-    names = [name for name in rows[0] if name != "id"]
-    fields = [by_attname["id"], *(by_attname[name] for name in names)]
+    names = ["id", *(name for name in rows[0] if name != "id")]
+    json_rows = _json_rows(model, rows, names)
     quote = connection.ops.quote_name
-    converters = [(field.attname, _json_converter(field)) for field in fields]
-    data = json.dumps(
-        [[convert(row[name]) for name, convert in converters] for row in rows],
-        ensure_ascii=False,
-    )
-    if connection.vendor == "sqlite":
-        cells = [f"json_extract(j.value, '$[{index}]')" for index in range(len(fields))]
-        source = "json_each(%s) AS j"
-    elif connection.vendor == "postgresql":
-        cells = [
-            f"CAST(e->{index} AS jsonb)"
-            if isinstance(field, models.JSONField)
-            else f"CAST(e->>{index} AS {field.db_type(connection)})"
-            for index, field in enumerate(fields)
-        ]
-        source = "json_array_elements(%s::json) AS e"
-    else:  # pragma: no cover - the product runs on SQLite and PostgreSQL only
-        msg = f"update_from_rows does not support {connection.vendor}"
-        raise NotImplementedError(msg)
     table = quote(model._meta.db_table)
-    assignments = ", ".join(
-        f"{quote(field.column)} = {cell}"
-        for field, cell in zip(fields[1:], cells[1:], strict=True)
-    )
-    key = f"{table}.{quote(by_attname['id'].column)}"
+    key, *values = zip(json_rows.fields, json_rows.cells, strict=True)
+    assignments = ", ".join(f"{quote(field.column)} = {cell}" for field, cell in values)
     # Identifiers come from the model's metadata; the data is the one parameter.
-    sql = f"UPDATE {table} SET {assignments} FROM {source} WHERE {key} = {cells[0]}"  # noqa: S608
+    sql = f"UPDATE {table} SET {assignments} FROM {json_rows.source} WHERE {table}.{quote(key[0].column)} = {key[1]}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [data])
+        cursor.execute(sql, [json_rows.data])
         return cursor.rowcount
