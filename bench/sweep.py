@@ -8,7 +8,8 @@ Run from the project root against the configured database (PostgreSQL through
 
 It inserts N open cases (default 100000) with ``bulk_create``, received on the 30
 working days before the sweep date, so that about a third are overdue and a sixth are
-due within the reminder window; every case is assigned to one clerk and its agency has
+due within the reminder window; one in 50 waits for a supplement, and those asked over
+15 working days before the sweep date lapse in it (C3); every case is assigned to one clerk and its agency has
 one supervisor. Then it runs the sweep twice for the same date and prints the time and
 the number of queries of each run (the target is at most 10 queries whatever N is; the
 second run must do nothing), then the run of the next working day (the daily steady
@@ -88,6 +89,9 @@ def fill(count: int, as_of: date) -> None:
     batch: list[DisclosureRequest] = []
     for serial in range(1, count + 1):
         received_on = received_days[serial % SPREAD_WORKDAYS]
+        # One case in 50 waits for a supplement asked the next working day; those
+        # asked more than 15 working days before the sweep lapse (C3) in the sweep.
+        waiting = serial % 50 == 0
         batch.append(
             DisclosureRequest(
                 agency=agency,
@@ -101,8 +105,11 @@ def fill(count: int, as_of: date) -> None:
                 received_on=received_on,
                 description="基准测试",
                 assigned_to=clerk,
-                status=Status.IN_PROGRESS,
-                due_on=due[received_on],
+                status=Status.AWAITING_SUPPLEMENT if waiting else Status.IN_PROGRESS,
+                supplement_requested_on=(
+                    calendar.add_workdays(received_on, 1) if waiting else None
+                ),
+                due_on=None if waiting else due[received_on],
             )
         )
         if len(batch) == 5000:

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from disclosure.access import staff_scope
 from disclosure.exceptions import ApplicationError
@@ -94,23 +95,25 @@ def applicant_validate(data: ApplicantData) -> dict[str, str]:
     """Per-field problems with the applicant's identity (empty when valid)."""
     errors: dict[str, str] = {}
     if data.applicant_type not in ApplicantType.values:
-        errors["applicant_type"] = "申请人类型无效。"
+        errors["applicant_type"] = gettext("申请人类型无效。")
     if not data.name.strip():
-        errors["name"] = "请填写姓名或名称。"
+        errors["name"] = gettext("请填写姓名或名称。")
     if data.id_type and data.id_type not in IdType.values:
-        errors["id_type"] = "证件类型无效。"
+        errors["id_type"] = gettext("证件类型无效。")
     number = data.id_number.strip().upper()
     is_org = data.applicant_type in ORGANISATION_TYPES
     if data.id_type == IdType.RESIDENT_ID and not is_valid_resident_id(number):
-        errors["id_number"] = "居民身份证号码无效（应为18位，校验码须正确）。"
+        errors["id_number"] = gettext("居民身份证号码无效（应为18位，校验码须正确）。")
     elif data.id_type == IdType.USCC and not is_valid_uscc(number):
-        errors["id_number"] = "统一社会信用代码无效（应为18位，校验码须正确）。"
+        errors["id_number"] = gettext(
+            "统一社会信用代码无效（应为18位，校验码须正确）。"
+        )
     elif data.id_type and not number:
-        errors["id_number"] = "请填写证件号码。"
+        errors["id_number"] = gettext("请填写证件号码。")
     if is_org and data.id_type and data.id_type != IdType.USCC:
-        errors["id_type"] = "法人或其他组织请使用统一社会信用代码。"
+        errors["id_type"] = gettext("法人或其他组织请使用统一社会信用代码。")
     if not is_org and data.id_type == IdType.USCC:
-        errors["id_type"] = "自然人不能使用统一社会信用代码。"
+        errors["id_type"] = gettext("自然人不能使用统一社会信用代码。")
     return errors
 
 
@@ -230,25 +233,30 @@ def registration_validate(
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if data.channel not in Channel.values:
-        errors["channel"] = "申请方式无效。"
+        errors["channel"] = gettext("申请方式无效。")
     elif agency.accepted_channels and data.channel not in agency.accepted_channels:
-        errors["channel"] = (
-            f"{agency.name}不受理“{Channel(data.channel).label}”方式的申请。"
-        )
+        errors["channel"] = gettext("%(agency)s不受理“%(channel)s”方式的申请。") % {
+            "agency": agency.name,
+            "channel": Channel(data.channel).label,
+        }
     if data.received_on > today:
-        errors["received_on"] = "收到申请日期不能晚于今天。"
+        errors["received_on"] = gettext("收到申请日期不能晚于今天。")
     elif data.received_on < REGULATION_2008_IN_FORCE:
-        errors["received_on"] = (
+        errors["received_on"] = gettext(
             "收到申请日期不能早于2008年5月1日（《政府信息公开条例》施行之日）。"
         )
     if not data.description.strip():
-        errors["description"] = "请描述所需政府信息的名称、文号或其他特征。"
+        errors["description"] = gettext("请描述所需政府信息的名称、文号或其他特征。")
     bad_formats = set(data.formats) - set(InfoFormat.values)
     if bad_formats:
-        errors["formats"] = "信息提供形式无效：" + "、".join(sorted(bad_formats))
+        errors["formats"] = gettext("信息提供形式无效：%(values)s") % {
+            "values": "、".join(sorted(bad_formats))
+        }
     bad_delivery = set(data.delivery) - set(Delivery.values)
     if bad_delivery:
-        errors["delivery"] = "获取信息方式无效：" + "、".join(sorted(bad_delivery))
+        errors["delivery"] = gettext("获取信息方式无效：%(values)s") % {
+            "values": "、".join(sorted(bad_delivery))
+        }
     return errors
 
 
@@ -338,9 +346,13 @@ def _lock_for(
     disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
     next_status(disclosure_request.status, action)
     if on < disclosure_request.received_on:
-        raise ApplicationError(f"{label}不能早于收到申请日期。", field=field)
+        raise ApplicationError(
+            gettext("%(label)s不能早于收到申请日期。") % {"label": label}, field=field
+        )
     if on > today:
-        raise ApplicationError(f"{label}不能晚于今天。", field=field)
+        raise ApplicationError(
+            gettext("%(label)s不能晚于今天。") % {"label": label}, field=field
+        )
     return disclosure_request
 
 
@@ -446,20 +458,23 @@ def request_request_supplement(
         request_id=request_id,
         action=Action.REQUEST_SUPPLEMENT,
         on=requested_on,
-        label="补正告知日期",
+        label=gettext("补正告知日期"),
         field="requested_on",
         today=today,
     )
     items = text_clean(items).strip()
     if not items:
-        raise ApplicationError("请写明需要补正的事项。", field="items")
+        raise ApplicationError(gettext("请写明需要补正的事项。"), field="items")
     if disclosure_request.supplement_requested_on is not None:
         raise ApplicationError(
-            "补正应一次性告知（第三十条），本申请已告知过补正。", field="requested_on"
+            gettext("补正应一次性告知（第三十条），本申请已告知过补正。"),
+            field="requested_on",
         )
     period = period_days or disclosure_request.agency.supplement_period_days
     if period < 1:
-        raise ApplicationError("补正期限至少为1个工作日。", field="period_days")
+        raise ApplicationError(
+            gettext("补正期限至少为1个工作日。"), field="period_days"
+        )
     late = (
         disclosure_request.supplement_notice_due_on is not None
         and requested_on > disclosure_request.supplement_notice_due_on
@@ -498,7 +513,7 @@ def request_receive_supplement(
         request_id=request_id,
         action=Action.RECEIVE_SUPPLEMENT,
         on=received_on,
-        label="补正收到日期",
+        label=gettext("补正收到日期"),
         field="received_on",
         today=today,
     )
@@ -507,7 +522,7 @@ def request_receive_supplement(
     if requested_on:
         if received_on < requested_on:
             raise ApplicationError(
-                "补正收到日期不能早于补正告知日期。", field="received_on"
+                gettext("补正收到日期不能早于补正告知日期。"), field="received_on"
             )
         last_day, _ = deadlines.supplement_lapse(
             requested_on,
@@ -517,8 +532,11 @@ def request_receive_supplement(
         )
         if received_on > last_day:
             raise ApplicationError(
-                f"补正期限已于{last_day:%Y年%m月%d日}届满，申请人逾期未补正，"
-                "视为放弃申请（第三十条），不能再接收补正。",
+                gettext(
+                    "补正期限已于%(last_day)s届满，申请人逾期未补正，"
+                    "视为放弃申请（第三十条），不能再接收补正。"
+                )
+                % {"last_day": format(last_day, "%Y年%m月%d日")},
                 field="received_on",
             )
     return _transition(
@@ -547,13 +565,13 @@ def request_start_consultation(
         request_id=request_id,
         action=Action.START_CONSULTATION,
         on=started_on,
-        label="征求意见日期",
+        label=gettext("征求意见日期"),
         field="started_on",
         today=today,
     )
     party = text_clean(party).strip()
     if not party:
-        raise ApplicationError("请填写征求意见对象。", field="party")
+        raise ApplicationError(gettext("请填写征求意见对象。"), field="party")
     calendar = calendar_get()
     reply_due_on = deadlines.consultation_reply_due(started_on, calendar)
 
@@ -594,13 +612,15 @@ def request_end_consultation(
         request_id=request_id,
         action=Action.END_CONSULTATION,
         on=ended_on,
-        label="征求意见结束日期",
+        label=gettext("征求意见结束日期"),
         field="ended_on",
         today=today,
     )
     running = list(disclosure_request.consultations.filter(ended_on__isnull=True))
     if running and ended_on < max(c.started_on for c in running):
-        raise ApplicationError("征求意见结束日期不能早于开始日期。", field="ended_on")
+        raise ApplicationError(
+            gettext("征求意见结束日期不能早于开始日期。"), field="ended_on"
+        )
 
     def end_consultations(instance: DisclosureRequest) -> None:
         instance.consultations.filter(ended_on__isnull=True).update(ended_on=ended_on)
@@ -632,12 +652,12 @@ def request_issue_fee_notice(
         request_id=request_id,
         action=Action.ISSUE_FEE_NOTICE,
         on=notice_on,
-        label="收费通知日期",
+        label=gettext("收费通知日期"),
         field="notice_on",
         today=today,
     )
     if disclosure_request.fee_notice_on is not None:
-        raise ApplicationError("本申请已发出过收费通知。", field="method")
+        raise ApplicationError(gettext("本申请已发出过收费通知。"), field="method")
     nth = None
     if method == fees.FeeMethod.PER_ITEM:
         nth = applicant_count_in_month(disclosure_request=disclosure_request)
@@ -647,7 +667,9 @@ def request_issue_fee_notice(
         raise ApplicationError(str(exc), field="method") from exc
     if amount <= 0:
         raise ApplicationError(
-            "按收费标准本申请不应收费（每月前10件、每件前30页免费），无需发出收费通知。",
+            gettext(
+                "按收费标准本申请不应收费（每月前10件、每件前30页免费），无需发出收费通知。"
+            ),
             field="method",
         )
     _transition(
@@ -676,17 +698,20 @@ def request_settle_fee(
         request_id=request_id,
         action=Action.SETTLE_FEE,
         on=paid_on,
-        label="缴费日期",
+        label=gettext("缴费日期"),
         field="paid_on",
         today=today,
     )
     if disclosure_request.fee_notice_on and paid_on < disclosure_request.fee_notice_on:
-        raise ApplicationError("缴费日期不能早于收费通知日期。", field="paid_on")
+        raise ApplicationError(
+            gettext("缴费日期不能早于收费通知日期。"), field="paid_on"
+        )
     calendar = calendar_get()
     last_day, _ = deadlines.fee_lapse(disclosure_request.fee_notice_on, calendar)
     if paid_on > last_day:
         raise ApplicationError(
-            f"缴费期限已于{last_day:%Y年%m月%d日}届满，申请应按逾期未缴费终止。",
+            gettext("缴费期限已于%(last_day)s届满，申请应按逾期未缴费终止。")
+            % {"last_day": format(last_day, "%Y年%m月%d日")},
             field="paid_on",
         )
     return _transition(
@@ -715,13 +740,13 @@ def request_extend(
         request_id=request_id,
         action=Action.EXTEND,
         on=approved_on,
-        label="延期批准日期",
+        label=gettext("延期批准日期"),
         field="approved_on",
         today=today,
     )
     reason = text_clean(reason).strip()
     if not reason:
-        raise ApplicationError("请写明延期理由。", field="reason")
+        raise ApplicationError(gettext("请写明延期理由。"), field="reason")
     try:
         deadlines.check_extension(
             approved_on=approved_on,
@@ -760,15 +785,17 @@ def request_set_delay(
         request_id=request_id,
         action=Action.SET_DELAY,
         on=decided_on,
-        label="决定日期",
+        label=gettext("决定日期"),
         field="decided_on",
         today=today,
     )
     if delayed_due_on <= decided_on:
-        raise ApplicationError("延迟答复期限应晚于决定日期。", field="delayed_due_on")
+        raise ApplicationError(
+            gettext("延迟答复期限应晚于决定日期。"), field="delayed_due_on"
+        )
     reason = text_clean(reason).strip()
     if not reason:
-        raise ApplicationError("请写明延迟答复的理由。", field="reason")
+        raise ApplicationError(gettext("请写明延迟答复的理由。"), field="reason")
     calendar = calendar_get()
     try:
         deadlines.check_delay(
@@ -819,31 +846,34 @@ def request_reply(
         request_id=request_id,
         action=Action.REPLY,
         on=replied_on,
-        label="答复日期",
+        label=gettext("答复日期"),
         field="replied_on",
         today=today,
     )
     if outcome not in OUTCOMES:
-        raise ApplicationError(f"未知的办理结果：{outcome}", field="outcome")
+        raise ApplicationError(
+            gettext("未知的办理结果：%(outcome)s") % {"outcome": outcome},
+            field="outcome",
+        )
     if outcome in CLOSING_ONLY:
         raise ApplicationError(
-            "撤回、逾期不补正和逾期未缴费由相应操作办结，不能作为答复结果。",
+            gettext("撤回、逾期不补正和逾期未缴费由相应操作办结，不能作为答复结果。"),
             field="outcome",
         )
     if outcome in REFUSALS and not reasons.strip():
         raise ApplicationError(
-            "不予公开应当告知理由（第三十六条第（三）项）。", field="reasons"
+            gettext("不予公开应当告知理由（第三十六条第（三）项）。"), field="reasons"
         )
     if outcome == Outcome.PARTIAL and not reasons.strip():
         raise ApplicationError(
-            "部分公开应说明不予公开部分的理由（第三十七条）。", field="reasons"
+            gettext("部分公开应说明不予公开部分的理由（第三十七条）。"), field="reasons"
         )
     if (
         outcome == Outcome.UNAVAILABLE_OTHER_AGENCY
         and not competent_agency_name.strip()
     ):
         raise ApplicationError(
-            "非本机关负责的，应告知有权机关的名称（第三十六条第（五）项）。",
+            gettext("非本机关负责的，应告知有权机关的名称（第三十六条第（五）项）。"),
             field="competent_agency_name",
         )
     if (
@@ -851,15 +881,19 @@ def request_reply(
         and disclosure_request.supplement_received_on is None
     ):
         raise ApplicationError(
-            "“补正后申请内容仍不明确”只适用于已收到补正的申请。", field="outcome"
+            gettext("“补正后申请内容仍不明确”只适用于已收到补正的申请。"),
+            field="outcome",
         )
     for date_field, label in (
-        ("supplement_received_on", "补正收到日期"),
-        ("fee_paid_on", "缴费日期"),
+        ("supplement_received_on", gettext("补正收到日期")),
+        ("fee_paid_on", gettext("缴费日期")),
     ):
         earlier = getattr(disclosure_request, date_field)
         if earlier and replied_on < earlier:
-            raise ApplicationError(f"答复日期不能早于{label}。", field="replied_on")
+            raise ApplicationError(
+                gettext("答复日期不能早于%(label)s。") % {"label": label},
+                field="replied_on",
+            )
     consultation_ended_on = max(
         (
             ended_on
@@ -872,8 +906,8 @@ def request_reply(
     )
     if consultation_ended_on and replied_on < consultation_ended_on:
         raise ApplicationError(
-            "答复日期不能早于征求意见结束日期"
-            f"（{consultation_ended_on:%Y年%m月%d日}）。",
+            gettext("答复日期不能早于征求意见结束日期（%(ended_on)s）。")
+            % {"ended_on": format(consultation_ended_on, "%Y年%m月%d日")},
             field="replied_on",
         )
     _transition(
@@ -909,7 +943,7 @@ def request_withdraw(
         request_id=request_id,
         action=Action.WITHDRAW,
         on=withdrawn_on,
-        label="撤回日期",
+        label=gettext("撤回日期"),
         field="withdrawn_on",
         today=today,
     )
@@ -1018,7 +1052,9 @@ def request_close_lapsed(
     return disclosure_request
 
 
-@transaction.atomic
+# No savepoint of its own inside the sweep's transaction: two statements fewer, and
+# nothing in it is meant to fail and be recovered from.
+@transaction.atomic(savepoint=False)
 def requests_close_lapsed(
     *,
     request_ids: Sequence[int],
@@ -1102,7 +1138,9 @@ def request_assign(
         disclosure_request.agency
     ):
         raise ApplicationError(
-            f"{clerk}不是{disclosure_request.agency.name}的工作人员。", field="clerk"
+            gettext("%(clerk)s不是%(agency)s的工作人员。")
+            % {"clerk": clerk, "agency": disclosure_request.agency.name},
+            field="clerk",
         )
     disclosure_request.assigned_to = clerk
     disclosure_request.save(update_fields=["assigned_to", "updated_at"])
@@ -1123,10 +1161,10 @@ def request_correct_applicant_type(
     the column of report table 三, so the change is recorded with its reason."""
     disclosure_request = request_get_for_update(actor=actor, request_id=request_id)
     if applicant_type not in ApplicantType.values:
-        raise ApplicationError("申请人类型无效。", field="applicant_type")
+        raise ApplicationError(gettext("申请人类型无效。"), field="applicant_type")
     reason = text_clean(reason).strip()
     if not reason:
-        raise ApplicationError("请写明更正理由。", field="reason")
+        raise ApplicationError(gettext("请写明更正理由。"), field="reason")
     before = disclosure_request.applicant_type
     if before == applicant_type:
         return disclosure_request
