@@ -11,6 +11,7 @@ from datetime import date
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from disclosure.calendar_seed import (
     official_notice_for_year,
@@ -65,10 +66,12 @@ def agency_update(*, agency: Agency, **fields: object) -> Agency:
     for name, value in fields.items():
         setattr(agency, name, value)
     if agency.parent_id and agency.parent_id == agency.pk:
-        raise ApplicationError("机关不能是自己的上级机关。", field="parent")
+        raise ApplicationError(gettext("机关不能是自己的上级机关。"), field="parent")
     new_path = _path_for(agency.code, agency.parent)
     if agency.parent and agency.parent.path.startswith(old_path) and old_path:
-        raise ApplicationError("不能把机关移到自己的下级机关之下。", field="parent")
+        raise ApplicationError(
+            gettext("不能把机关移到自己的下级机关之下。"), field="parent"
+        )
     agency.path = new_path
     agency.full_clean()
     agency.save()
@@ -94,9 +97,14 @@ def staff_create(
 ) -> User:
     """Create a staff user attached to ``agency`` with ``role``."""
     if role not in StaffRole.values:
-        raise ApplicationError(f"未知角色：{role}", field="role")
+        raise ApplicationError(
+            gettext("未知角色：%(role)s") % {"role": role}, field="role"
+        )
     if User.objects.filter(username=username).exists():
-        raise ApplicationError(f"用户名 {username} 已存在。", field="username")
+        raise ApplicationError(
+            gettext("用户名 %(username)s 已存在。") % {"username": username},
+            field="username",
+        )
     user = User(
         username=username,
         email=email,
@@ -129,7 +137,9 @@ class CalendarFileError(ApplicationError):
     """A calendar file was refused; ``errors`` lists every bad line."""
 
     def __init__(self, errors: list[str]) -> None:
-        super().__init__("日历文件有误，未写入任何数据：\n" + "\n".join(errors))
+        super().__init__(
+            gettext("日历文件有误，未写入任何数据：") + "\n" + "\n".join(errors)
+        )
         self.errors = errors
 
 
@@ -185,7 +195,9 @@ def calendar_years_load(
     years official; then every open case's due date is recomputed (contract §3)."""
     rows = list(rows)
     if not notice.strip():
-        raise ApplicationError("请填写国务院通知的名称或文号。", field="notice")
+        raise ApplicationError(
+            gettext("请填写国务院通知的名称或文号。"), field="notice"
+        )
     years = sorted({row.day.year for row in rows})
     CalendarDay.objects.filter(day__year__in=years).delete()
     CalendarDay.objects.bulk_create(

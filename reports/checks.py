@@ -12,6 +12,11 @@ meaning and type: ``ok`` is true only for a check that ran and passed, so a chec
 could not run reads ``"ok": false`` (never "passed"), its message starts with "未核对：",
 and the added key ``state`` tells it apart from a failure. Snapshots published before
 ``state`` existed have no such key; readers take ``ok`` for the state then.
+
+The messages are translatable. :func:`run_checks` writes them in the site's language
+(``settings.LANGUAGE_CODE``) unless asked for another: its results are stored with a
+published snapshot and its JSON, which must not depend on the language of the user who
+published. A page shows them in the user's language by asking for it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from reports import labels
 from requests_app.outcomes import OUTCOME_ROWS, TABLE3_ROWS
@@ -29,7 +38,7 @@ WARNING = "warning"
 PASSED = "passed"
 FAILED = "failed"
 NOT_CHECKED = "not_checked"
-NOT_CHECKED_PREFIX = "未核对："
+NOT_CHECKED_PREFIX = gettext_lazy("未核对：")
 
 COLUMN_LABELS = dict(labels.TABLE3_COLUMNS)
 ROW_LABELS = labels.TABLE3_ROW_LABELS
@@ -58,7 +67,10 @@ def _result(rule: str, level: str, failures: list[str], ok_message: str) -> dict
         "rule": rule,
         "level": level,
         "ok": not failures,
-        "message": "；".join(failures) + "。" if failures else ok_message,
+        "message": gettext("%(failures)s。")
+        % {"failures": pgettext("separator of check failures", "；").join(failures)}
+        if failures
+        else ok_message,
         "state": FAILED if failures else PASSED,
     }
 
@@ -68,7 +80,7 @@ def _not_checked(rule: str, level: str, reason: str) -> dict:
         "rule": rule,
         "level": level,
         "ok": False,
-        "message": NOT_CHECKED_PREFIX + reason,
+        "message": str(NOT_CHECKED_PREFIX) + reason,
         "state": NOT_CHECKED,
     }
 
@@ -90,14 +102,30 @@ def check_v1(rows: Mapping[str, Mapping[str, Any]]) -> dict:
             _cell(rows, row, column) for row in ("R1", "R2", "R3.7", "R4")
         )
         if None in (r1, r2, r37, r4):
-            failures.append(f"“{label}”列缺少数据或含非法数值")
+            failures.append(
+                gettext("“%(column)s”列缺少数据或含非法数值") % {"column": label}
+            )
         elif r1 + r2 != r37 + r4:
             failures.append(
-                f"“{label}”列：第一项加第二项之和为{r1 + r2}（{r1}+{r2}），"
-                f"第三项加第四项之和为{r37 + r4}（{r37}+{r4}），两者不相等"
+                gettext(
+                    "“%(column)s”列：第一项加第二项之和为%(sum12)s（%(r1)s+%(r2)s），"
+                    "第三项加第四项之和为%(sum34)s（%(r37)s+%(r4)s），两者不相等"
+                )
+                % {
+                    "column": label,
+                    "sum12": r1 + r2,
+                    "r1": r1,
+                    "r2": r2,
+                    "sum34": r37 + r4,
+                    "r37": r37,
+                    "r4": r4,
+                }
             )
     return _result(
-        "V1", ERROR, failures, "各列第一项加第二项之和均等于第三项加第四项之和。"
+        "V1",
+        ERROR,
+        failures,
+        gettext("各列第一项加第二项之和均等于第三项加第四项之和。"),
     )
 
 
@@ -108,15 +136,28 @@ def check_v2(rows: Mapping[str, Mapping[str, Any]]) -> dict:
         parts = [_cell(rows, row, column) for row in OUTCOME_ROWS]
         total = _cell(rows, "R3.7", column)
         if total is None or None in parts:
-            failures.append(f"“{label}”列的办理结果缺少数据或含非法数值")
+            failures.append(
+                gettext("“%(column)s”列的办理结果缺少数据或含非法数值")
+                % {"column": label}
+            )
             continue
         expected = sum(part for part in parts if part is not None)
         if total != expected:
             failures.append(
-                f"“{ROW_LABELS['R3.7']}”行“{label}”列为{total}，"
-                f"各项办理结果之和为{expected}"
+                gettext(
+                    "“%(row)s”行“%(column)s”列为%(total)s，"
+                    "各项办理结果之和为%(expected)s"
+                )
+                % {
+                    "row": ROW_LABELS["R3.7"],
+                    "column": label,
+                    "total": total,
+                    "expected": expected,
+                }
             )
-    return _result("V2", ERROR, failures, "各列“（七）总计”均等于各项办理结果之和。")
+    return _result(
+        "V2", ERROR, failures, gettext("各列“（七）总计”均等于各项办理结果之和。")
+    )
 
 
 def check_v3(rows: Mapping[str, Mapping[str, Any]]) -> dict:
@@ -126,14 +167,17 @@ def check_v3(rows: Mapping[str, Mapping[str, Any]]) -> dict:
         parts = [_cell(rows, row, column) for column in labels.APPLICANT_COLUMNS]
         total = _cell(rows, row, "total")
         if total is None or None in parts:
-            failures.append(f"“{ROW_LABELS[row]}”行缺少数据或含非法数值")
+            failures.append(
+                gettext("“%(row)s”行缺少数据或含非法数值") % {"row": ROW_LABELS[row]}
+            )
             continue
         expected = sum(part for part in parts if part is not None)
         if total != expected:
             failures.append(
-                f"“{ROW_LABELS[row]}”行：总计为{total}，六类申请人之和为{expected}"
+                gettext("“%(row)s”行：总计为%(total)s，六类申请人之和为%(expected)s")
+                % {"row": ROW_LABELS[row], "total": total, "expected": expected}
             )
-    return _result("V3", ERROR, failures, "各行总计均等于六类申请人之和。")
+    return _result("V3", ERROR, failures, gettext("各行总计均等于六类申请人之和。"))
 
 
 def check_v4(table4: Mapping[str, Mapping[str, Any]]) -> dict:
@@ -147,19 +191,24 @@ def check_v4(table4: Mapping[str, Mapping[str, Any]]) -> dict:
         ]
         total = _count(group.get("total"))
         if total is None or None in parts:
-            failures.append(f"表四“{label}”缺少数据或含非法数值")
+            failures.append(
+                gettext("表四“%(group)s”缺少数据或含非法数值") % {"group": label}
+            )
             continue
         expected = sum(part for part in parts if part is not None)
         if total != expected:
             failures.append(
-                f"表四“{label}”：总计为{total}，结果维持、结果纠正、其他结果、"
-                f"尚未审结之和为{expected}"
+                gettext(
+                    "表四“%(group)s”：总计为%(total)s，结果维持、结果纠正、其他结果、"
+                    "尚未审结之和为%(expected)s"
+                )
+                % {"group": label, "total": total, "expected": expected}
             )
     return _result(
         "V4",
         ERROR,
         failures,
-        "表四各项总计均等于结果维持、结果纠正、其他结果与尚未审结之和。",
+        gettext("表四各项总计均等于结果维持、结果纠正、其他结果与尚未审结之和。"),
     )
 
 
@@ -173,7 +222,8 @@ def check_v5(
         return _not_checked(
             "V5",
             WARNING,
-            f"未找到{year - 1}年度已发布的年度报告，无法核对上年结转数。",
+            gettext("未找到%(year)s年度已发布的年度报告，无法核对上年结转数。")
+            % {"year": year - 1},
         )
     previous_r4 = previous.get("table3", {}).get("rows", {}).get("R4", {})
     failures = []
@@ -182,14 +232,23 @@ def check_v5(
         last_year = previous_r4.get(column)
         if this_year != last_year:
             failures.append(
-                f"“{label}”列：本年“上年结转”为{this_year}，"
-                f"{year - 1}年度报告“结转下年度继续办理”为{last_year}"
+                gettext(
+                    "“%(column)s”列：本年“上年结转”为%(this_year)s，"
+                    "%(year)s年度报告“结转下年度继续办理”为%(last_year)s"
+                )
+                % {
+                    "column": label,
+                    "this_year": this_year,
+                    "year": year - 1,
+                    "last_year": last_year,
+                }
             )
     return _result(
         "V5",
         WARNING,
         failures,
-        f"各列“上年结转”均与{year - 1}年度已发布报告的“结转下年度继续办理”一致。",
+        gettext("各列“上年结转”均与%(year)s年度已发布报告的“结转下年度继续办理”一致。")
+        % {"year": year - 1},
     )
 
 
@@ -201,60 +260,92 @@ def _amount_ok(value: Any) -> bool:
     return amount.is_finite() and amount >= 0
 
 
+def _not_count(label: str, value: Any) -> str:
+    return gettext("%(label)s应为非负整数，现为%(value)s") % {
+        "label": label,
+        "value": value,
+    }
+
+
+def _not_amount(label: str, value: Any) -> str:
+    return gettext("%(label)s应为不小于0的金额，现为%(value)s") % {
+        "label": label,
+        "value": value,
+    }
+
+
 def check_v6(report: Mapping[str, Any]) -> dict:
     """V6: every count is an integer ≥ 0; amounts are decimals ≥ 0."""
     failures = []
     for row, columns in report.get("table2", {}).items():
         for column, value in columns.items():
-            label = f"表二“{TABLE2_LABELS.get(row, row)}”“{TABLE2_COLUMN_LABELS.get(column, column)}”"
+            label = gettext("表二“%(row)s”“%(column)s”") % {
+                "row": TABLE2_LABELS.get(row, row),
+                "column": TABLE2_COLUMN_LABELS.get(column, column),
+            }
             if column == "amount_wan_yuan":
                 if not _amount_ok(value):
-                    failures.append(f"{label}应为不小于0的金额，现为{value}")
+                    failures.append(_not_amount(label, value))
             elif _count(value) is None:
-                failures.append(f"{label}应为非负整数，现为{value}")
+                failures.append(_not_count(label, value))
     for row, cells in report.get("table3", {}).get("rows", {}).items():
         for column, value in cells.items():
             if _count(value) is None:
                 failures.append(
-                    f"表三“{ROW_LABELS.get(row, row)}”行“{COLUMN_LABELS.get(column, column)}”"
-                    f"列应为非负整数，现为{value}"
+                    gettext("表三“%(row)s”行“%(column)s”列应为非负整数，现为%(value)s")
+                    % {
+                        "row": ROW_LABELS.get(row, row),
+                        "column": COLUMN_LABELS.get(column, column),
+                        "value": value,
+                    }
                 )
     for kind, cells in report.get("table4", {}).items():
         for result, value in cells.items():
             if _count(value) is None:
                 failures.append(
-                    f"表四“{TABLE4_LABELS.get(kind, kind)}”“{RESULT_LABELS.get(result, result)}”"
-                    f"应为非负整数，现为{value}"
+                    gettext("表四“%(group)s”“%(result)s”应为非负整数，现为%(value)s")
+                    % {
+                        "group": TABLE4_LABELS.get(kind, kind),
+                        "result": RESULT_LABELS.get(result, result),
+                        "value": value,
+                    }
                 )
     fees = report.get("fees", {})
     for key, label in (
-        ("notices_issued", "收费通知件数"),
-        ("paid_count", "实际收费件数"),
+        ("notices_issued", gettext("收费通知件数")),
+        ("paid_count", gettext("实际收费件数")),
     ):
         if key in fees and _count(fees[key]) is None:
-            failures.append(f"{label}应为非负整数，现为{fees[key]}")
+            failures.append(_not_count(label, fees[key]))
     for key, label in (
-        ("notices_amount_yuan", "收费通知总金额"),
-        ("collected_yuan", "实际收取金额"),
+        ("notices_amount_yuan", gettext("收费通知总金额")),
+        ("collected_yuan", gettext("实际收取金额")),
     ):
         if key in fees and not _amount_ok(fees[key]):
-            failures.append(f"{label}应为不小于0的金额，现为{fees[key]}")
-    return _result("V6", ERROR, failures, "所有数据均为非负整数，金额均不小于0。")
+            failures.append(_not_amount(label, fees[key]))
+    return _result(
+        "V6", ERROR, failures, gettext("所有数据均为非负整数，金额均不小于0。")
+    )
 
 
 def run_checks(
-    report: Mapping[str, Any], *, previous: Mapping[str, Any] | None = None
+    report: Mapping[str, Any],
+    *,
+    previous: Mapping[str, Any] | None = None,
+    language: str | None = None,
 ) -> list[dict]:
-    """V1–V6 of a 2021-format report, in order."""
+    """V1–V6 of a 2021-format report, in order, with messages in ``language`` (by
+    default the site's language, that of the stored snapshot)."""
     rows = report.get("table3", {}).get("rows", {})
-    return [
-        check_v1(rows),
-        check_v2(rows),
-        check_v3(rows),
-        check_v4(report.get("table4", {})),
-        check_v5(rows, int(report["year"]), previous),
-        check_v6(report),
-    ]
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return [
+            check_v1(rows),
+            check_v2(rows),
+            check_v3(rows),
+            check_v4(report.get("table4", {})),
+            check_v5(rows, int(report["year"]), previous),
+            check_v6(report),
+        ]
 
 
 def failing_errors(checks: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

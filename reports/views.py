@@ -15,8 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,7 +25,7 @@ from disclosure.access import staff_scope, supervised_agencies
 from disclosure.exceptions import ApplicationError, NotFound
 from disclosure.selectors import calendar_get
 from reports import labels, selectors, services
-from reports.checks import check_state, failing_errors
+from reports.checks import check_state, failing_errors, run_checks
 from reports.exporters import CONTENT_TYPES, FORMAT_LABELS, FORMATS
 from reports.exporters.html import narrative_section
 from reports.models import AnnualReport, ReportStatus, ReportTemplate
@@ -395,6 +396,21 @@ def staff_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
             template=record.template,
             rollup=record.rollup,
         )
+        language = translation.get_language()
+        if report.get("checks") and language != settings.LANGUAGE_CODE:
+            # The checks come in the site's language (as a published snapshot stores
+            # them); the draft's preview shows them in the user's.
+            checks_shown = run_checks(
+                report,
+                previous=selectors.report_previous_published(
+                    agency=record.agency,
+                    year=record.year,
+                    template=record.template,
+                    rollup=record.rollup,
+                ),
+                language=language,
+            )
+            report = {**report, "checks": checks_shown}
     checks = [
         {**check, "state": check_state(check)} for check in report.get("checks", [])
     ]
@@ -461,12 +477,18 @@ def staff_report_cases(request: HttpRequest, report_id: int) -> HttpResponse:
             kind, result = params.get("kind", ""), params.get("result", "")
             appeals = list(selectors.report_appeals(kind=kind, result=result, **scope))
             group = next(g for g in labels.TABLE4_GROUPS if g[0] == kind)
-            heading = f"表四 {group[1]}{'（' + group[2] + '）' if group[2] else ''}·{dict(labels.TABLE4_RESULTS)[result]}"
+            heading = gettext("表四 %(group)s·%(result)s") % {
+                "group": f"{group[1]}{'（' + group[2] + '）' if group[2] else ''}",
+                "result": dict(labels.TABLE4_RESULTS)[result],
+            }
             context = {"appeals": appeals, "heading": heading}
         else:
             row, column = params.get("row", ""), params.get("column", "")
             cases = list(selectors.report_cases(row=row, column=column, **scope))
-            heading = f"表三 {labels.TABLE3_ROW_LABELS[row]}·{dict(labels.TABLE3_COLUMNS)[column]}"
+            heading = gettext("表三 %(row)s·%(column)s") % {
+                "row": labels.TABLE3_ROW_LABELS[row],
+                "column": dict(labels.TABLE3_COLUMNS)[column],
+            }
             context = {"cases": cases, "heading": heading}
     except ApplicationError as exc:
         raise Http404(exc.message) from None
@@ -485,6 +507,32 @@ def staff_report_cases(request: HttpRequest, report_id: int) -> HttpResponse:
 CHART_WIDTH = 720
 CHART_HEIGHT = 220
 CHART_MARGIN = 28
+
+MONTH_LABELS = (
+    pgettext_lazy("month", "1月"),
+    pgettext_lazy("month", "2月"),
+    pgettext_lazy("month", "3月"),
+    pgettext_lazy("month", "4月"),
+    pgettext_lazy("month", "5月"),
+    pgettext_lazy("month", "6月"),
+    pgettext_lazy("month", "7月"),
+    pgettext_lazy("month", "8月"),
+    pgettext_lazy("month", "9月"),
+    pgettext_lazy("month", "10月"),
+    pgettext_lazy("month", "11月"),
+    pgettext_lazy("month", "12月"),
+)
+
+# The short names of the result groups of table 三 (reports.labels.TABLE3_GROUPS), for
+# the dashboard's chart.
+OUTCOME_GROUP_LABELS = {
+    "R3.1": _("予以公开"),
+    "R3.2": _("部分公开"),
+    "R3.3": _("不予公开"),
+    "R3.4": _("无法提供"),
+    "R3.5": _("不予处理"),
+    "R3.6": _("其他处理"),
+}
 
 
 def _month_chart(months: tuple[selectors.MonthFigures, ...]) -> dict[str, Any]:
@@ -509,13 +557,18 @@ def _month_chart(months: tuple[selectors.MonthFigures, ...]) -> dict[str, Any]:
                     "width": round(bar, 1),
                     "height": round(height, 1),
                     "css": css,
-                    "title": f"{month.month}月{label}{value}件",
+                    "title": gettext("%(month)s%(label)s%(value)s件")
+                    % {
+                        "month": MONTH_LABELS[month.month - 1],
+                        "label": label,
+                        "value": value,
+                    },
                     "value": value,
                 }
             )
     month_labels = [
-        {"x": round(CHART_MARGIN + i * slot + slot / 2, 1), "text": f"{i + 1}月"}
-        for i in range(12)
+        {"x": round(CHART_MARGIN + i * slot + slot / 2, 1), "text": str(text)}
+        for i, text in enumerate(MONTH_LABELS)
     ]
     return {
         "width": CHART_WIDTH,
@@ -589,7 +642,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "received": sum(month.received for month in data.months),
         "month_chart": _month_chart(data.months),
         "outcome_chart": _horizontal_bars(
-            [(share.label, share.count) for share in data.outcomes]
+            [
+                (str(OUTCOME_GROUP_LABELS.get(share.group, share.label)), share.count)
+                for share in data.outcomes
+            ]
         ),
         "comparison": [
             {"line": line, "bar": bar}

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from disclosure.access import staff_scope
 from disclosure.exceptions import ApplicationError, NotFound
@@ -51,26 +52,28 @@ def appeal_validate(
     a ledger import passes False."""
     errors: dict[str, str] = {}
     if not reference.strip():
-        errors["reference"] = "请填写编号。"
+        errors["reference"] = gettext("请填写编号。")
     elif len(reference.strip()) > 100:
-        errors["reference"] = "过长（最多100个字符）。"
+        errors["reference"] = gettext("过长（最多100个字符）。")
     if kind not in AppealKind.values:
-        errors["kind"] = f"未知的类型“{kind}”。"
+        errors["kind"] = gettext("未知的类型“%(kind)s”。") % {"kind": kind}
     if result and result not in AppealResult.values:
-        errors["result"] = f"未知的结果“{result}”（空表示尚未审结）。"
+        errors["result"] = gettext("未知的结果“%(result)s”（空表示尚未审结）。") % {
+            "result": result
+        }
     if filed_on is None:
-        errors["filed_on"] = "请填写申请或起诉日期。"
+        errors["filed_on"] = gettext("请填写申请或起诉日期。")
     if decided_on is not None:
         if filed_on is not None and decided_on < filed_on:
-            errors["decided_on"] = (
-                f"决定或判决日期不能早于申请或起诉日期（{filed_on.isoformat()}）。"
-            )
+            errors["decided_on"] = gettext(
+                "决定或判决日期不能早于申请或起诉日期（%(filed_on)s）。"
+            ) % {"filed_on": filed_on.isoformat()}
         elif decision_pairs and not result and "result" not in errors:
-            errors["result"] = "已填写决定日期，必须填写结果。"
+            errors["result"] = gettext("已填写决定日期，必须填写结果。")
     elif decision_pairs and result and "result" not in errors:
-        errors["decided_on"] = "已填写结果，必须填写决定或判决日期。"
+        errors["decided_on"] = gettext("已填写结果，必须填写决定或判决日期。")
     if request is not None and agency is not None and request.agency_id != agency.pk:
-        errors["request"] = "关联申请不属于该机关。"
+        errors["request"] = gettext("关联申请不属于该机关。")
     return errors
 
 
@@ -82,7 +85,7 @@ def _raise_first(errors: dict[str, str]) -> None:
 
 def _check_actor(actor: User | None, agency: Agency) -> None:
     if actor is not None and not staff_scope(actor).can_act_for(agency):
-        raise NotFound("未找到该机关。")
+        raise NotFound(gettext("未找到该机关。"))
 
 
 @transaction.atomic
@@ -114,7 +117,7 @@ def appeal_create(
         "reference" not in errors
         and Appeal.objects.filter(agency=agency, reference=reference.strip()).exists()
     ):
-        errors["reference"] = "该机关已有相同编号的复议、诉讼或投诉。"
+        errors["reference"] = gettext("该机关已有相同编号的复议、诉讼或投诉。")
     _raise_first(errors)
     appeal = Appeal(
         agency=agency,
@@ -140,7 +143,8 @@ def appeal_update(
     unknown = sorted(set(fields) - _EDITABLE)
     if unknown:
         raise ApplicationError(
-            f"不能修改的字段：{'、'.join(unknown)}", field=unknown[0]
+            gettext("不能修改的字段：%(fields)s") % {"fields": "、".join(unknown)},
+            field=unknown[0],
         )
     locked = (
         Appeal.objects.select_for_update(of=("self",))
@@ -168,7 +172,7 @@ def appeal_update(
         .exclude(pk=locked.pk)
         .exists()
     ):
-        errors["reference"] = "该机关已有相同编号的复议、诉讼或投诉。"
+        errors["reference"] = gettext("该机关已有相同编号的复议、诉讼或投诉。")
     _raise_first(errors)
     locked.full_clean()
     locked.save(update_fields=[*fields, "updated_at"])
@@ -195,7 +199,7 @@ def appeal_get_for_staff(*, actor: User | None, appeal_id: int) -> Appeal:
     try:
         return appeal_list_for_staff(actor=actor).get(pk=appeal_id)
     except (Appeal.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该复议、诉讼或投诉。") from None
+        raise NotFound(gettext("未找到该复议、诉讼或投诉。")) from None
 
 
 def request_for_appeal(
@@ -211,5 +215,7 @@ def request_for_appeal(
     except DisclosureRequest.DoesNotExist:
         # Input to check, not an object asked for: a 400 on the field, not a 404.
         raise ApplicationError(
-            f"该机关没有编号为“{reference}”的申请。", field="request_reference"
+            gettext("该机关没有编号为“%(reference)s”的申请。")
+            % {"reference": reference},
+            field="request_reference",
         ) from None

@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext
+
 FREE_ITEMS_PER_MONTH = 10
 FREE_PAGES = 30
 
@@ -81,14 +83,16 @@ def fee_amount(
     argument of ``method`` is missing.
     """
     if nth_in_month is not None and pages is not None:
-        msg = "一件申请只能选择一种计收方式（按件或按量），不能同时按件数和页数计收"
+        msg = gettext(
+            "一件申请只能选择一种计收方式（按件或按量），不能同时按件数和页数计收"
+        )
         raise FeeMethodError(msg)
     if method is FeeMethod.PER_ITEM:
         if nth_in_month is None:
-            msg = "按件计收需要提供本月第几件申请"
+            msg = gettext("按件计收需要提供本月第几件申请")
             raise FeeMethodError(msg)
         return Decimal(per_item_fee(nth_in_month))
     if pages is None:
-        msg = "按量计收需要提供页数"
+        msg = gettext("按量计收需要提供页数")
         raise FeeMethodError(msg)
     return Decimal(per_page_fee(pages))

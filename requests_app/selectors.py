@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from disclosure.access import staff_scope
 from disclosure.exceptions import NotFound
@@ -32,7 +33,7 @@ def request_get_for_staff(*, actor: User | None, request_id: int) -> DisclosureR
     try:
         return request_list_for_staff(actor=actor).get(pk=request_id)
     except (DisclosureRequest.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该申请。") from None
+        raise NotFound(gettext("未找到该申请。")) from None
 
 
 def request_get_for_update(
@@ -46,7 +47,7 @@ def request_get_for_update(
         else DisclosureRequest.objects.filter(staff_scope(actor).agency_q())
     )
     if not system and not staff_scope(actor).is_staff_of_anything:
-        raise NotFound("未找到该申请。")
+        raise NotFound(gettext("未找到该申请。"))
     try:
         return (
             queryset.select_for_update(of=("self",))
@@ -54,7 +55,7 @@ def request_get_for_update(
             .get(pk=request_id)
         )
     except (DisclosureRequest.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该申请。") from None
+        raise NotFound(gettext("未找到该申请。")) from None
 
 
 def request_get_public(*, query_code: str) -> DisclosureRequest:
@@ -63,7 +64,7 @@ def request_get_public(*, query_code: str) -> DisclosureRequest:
             query_code=query_code
         )
     except DisclosureRequest.DoesNotExist:
-        raise NotFound("未找到该申请，请核对查询码。") from None
+        raise NotFound(gettext("未找到该申请，请核对查询码。")) from None
 
 
 def request_public_events(
