@@ -65,11 +65,15 @@ def _check_parameters(*, year: int, template: str, today: date | None = None) ->
     today = today or timezone.localdate()
     if template not in ReportTemplate.values:
         raise ApplicationError(
-            f"未知的年报格式：{template}（可选：2021、2008）。", field="template"
+            _("未知的年报格式：%(template)s（可选：2021、2008）。")
+            % {"template": template},
+            field="template",
         )
     if not FIRST_REPORT_YEAR <= year <= today.year:
         raise ApplicationError(
-            f"年度应在{FIRST_REPORT_YEAR}年至{today.year}年之间。", field="year"
+            _("年度应在%(first)s年至%(last)s年之间。")
+            % {"first": FIRST_REPORT_YEAR, "last": today.year},
+            field="year",
         )
 
 
@@ -223,7 +227,7 @@ def _report_for_update(*, actor: User | None, report_id: int) -> AnnualReport:
 def _refuse_if_published(report: AnnualReport) -> None:
     if report.status == ReportStatus.PUBLISHED:
         raise ApplicationError(
-            "已发布的年度报告不能修改；如需更正，请创建更正版本。", field="status"
+            _("已发布的年度报告不能修改；如需更正，请创建更正版本。"), field="status"
         )
 
 
@@ -303,7 +307,9 @@ def report_publish(
     unknown = [fmt for fmt in formats if fmt not in exporters.FORMATS]
     if unknown or not formats:
         raise ApplicationError(
-            f"不支持的格式：{'、'.join(unknown) or '（未选择）'}。", field="formats"
+            _("不支持的格式：%(formats)s。")
+            % {"formats": "、".join(unknown) or _("（未选择）")},
+            field="formats",
         )
     year_open = _year_not_ended(report.year, timezone.localdate())
     if year_open:
@@ -325,7 +331,7 @@ def report_publish(
     failing = failing_errors(snapshot.get("checks", []))
     if failing:
         reasons = "；".join(f"{check['rule']}：{check['message']}" for check in failing)
-        raise ApplicationError(f"校验未通过，不能发布。{reasons}", field="checks")
+        raise ApplicationError(_("校验未通过，不能发布。") + reasons, field="checks")
     narrative = report_narrative(report)
     # Every format is rendered before anything is written: one failure publishes nothing.
     contents = {fmt: _render(fmt, snapshot, narrative) for fmt in formats}
@@ -364,9 +370,11 @@ def report_correct(*, actor: User | None, report_id: int, note: str) -> AnnualRe
     with its narrative and the reason for the correction."""
     report = _report_for_update(actor=actor, report_id=report_id)
     if report.status != ReportStatus.PUBLISHED:
-        raise ApplicationError("草稿可以直接修改，无需创建更正版本。", field="status")
+        raise ApplicationError(
+            _("草稿可以直接修改，无需创建更正版本。"), field="status"
+        )
     if not note.strip():
-        raise ApplicationError("请写明更正原因。", field="note")
+        raise ApplicationError(_("请写明更正原因。"), field="note")
     latest = report_latest_version(
         agency=report.agency,
         year=report.year,
@@ -375,7 +383,8 @@ def report_correct(*, actor: User | None, report_id: int, note: str) -> AnnualRe
     )
     if latest is not None and latest.pk != report.pk:
         raise ApplicationError(
-            f"已有更新的版本（第{latest.version}版），请在该版本上继续。",
+            _("已有更新的版本（第%(version)s版），请在该版本上继续。")
+            % {"version": latest.version},
             field="version",
         )
     correction = AnnualReport(
