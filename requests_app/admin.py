@@ -61,6 +61,7 @@ from requests_app.admin_forms import (
     staff_users_for,
 )
 from requests_app.appeals import appeal_create, appeal_list_for_staff, appeal_update
+from requests_app.clock_display import clock_display
 from requests_app.deadlines import DeadlineState, deadline_state, format_date
 from requests_app.models import (
     Appeal,
@@ -558,10 +559,10 @@ class DisclosureRequestAdmin(StaffAccessAdmin):
     def _case_context(
         self, request: HttpRequest, case: DisclosureRequest
     ) -> dict[str, Any]:
-        state = case_deadline_state(
-            case, today=timezone.localdate(), calendar=calendar_get()
-        )
+        calendar = calendar_get()
+        state = case_deadline_state(case, today=timezone.localdate(), calendar=calendar)
         can_act = self.has_act_permission(request)
+        consultations = list(case.consultations.all())
         return {
             "clock": {
                 "due_on": case.due_on,
@@ -575,14 +576,14 @@ class DisclosureRequestAdmin(StaffAccessAdmin):
                 ),
                 "colour": DEADLINE_COLOURS.get(state) if state else None,
                 "remaining_workdays": case.remaining_workdays,
-                "steps": case.clock_steps,
+                "steps": clock_display(case, calendar, consultations=consultations),
                 "explanation": case.clock_explanation,
             },
             "events": [
                 {"event": event, "summary": payload_summary(event.payload or {})}
                 for event in request_events(disclosure_request=case)
             ],
-            "consultations": list(case.consultations.all()),
+            "consultations": consultations,
             "letters": [
                 {
                     "letter": letter,

@@ -5,16 +5,29 @@ The reply period is set by Art. 33 of the Regulation on Open Government Informat
 received before 15 May 2019). ``WD(d, n)`` below is the n-th working day strictly
 after d (:meth:`WorkingDayCalendar.add_workdays`). Nothing here reads the database, the
 settings or the clock: ``today`` is always a parameter.
+
+Every text shown to people (the "why this date" steps, the refusals) is built from a
+Chinese template with named placeholders through a :class:`ClockWording`. The default
+wording gives the Chinese texts that are stored on the case; a caller outside this
+module may pass a wording that translates the templates (they are the ``makemessages``
+msgids, marked with :func:`gettext_noop`) and formats dates for another language.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
 from disclosure.calendars import WorkingDayCalendar
+
+
+def gettext_noop(text: str) -> str:
+    """Return ``text`` unchanged: the name only marks a template for ``makemessages``
+    (which looks for it), so that this module needs no Django import."""
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,18 +50,20 @@ FEE_PAYMENT_DAYS = 20
 
 # Where each regime states the limit and extension, and the consultation exclusion.
 _LIMIT_ARTICLE = {
-    "2019": "《条例》第三十三条第二款",
-    "2008": "2008年《条例》第二十四条第二款，适用于2019年5月15日前收到的申请",
+    "2019": gettext_noop("《条例》第三十三条第二款"),
+    "2008": gettext_noop(
+        "2008年《条例》第二十四条第二款，适用于2019年5月15日前收到的申请"
+    ),
 }
 _CONSULTATION_ARTICLE = {
-    "2019": "第三十三条第三款",
-    "2008": "2008年《条例》第二十四条第三款",
+    "2019": gettext_noop("第三十三条第三款"),
+    "2008": gettext_noop("2008年《条例》第二十四条第三款"),
 }
 _EXTENSION_ARTICLE = {
-    "2019": "第三十三条第二款",
-    "2008": "2008年《条例》第二十四条第二款",
+    "2019": gettext_noop("第三十三条第二款"),
+    "2008": gettext_noop("2008年《条例》第二十四条第二款"),
 }
-_FEE_BASIS = "国办函〔2020〕109号"
+_FEE_BASIS = gettext_noop("国办函〔2020〕109号")
 
 
 def regime_for(received_on: date) -> Regime:
@@ -135,16 +150,27 @@ class ClockResult:
     steps: tuple[ClockStep, ...]
 
     def explanation(self) -> str:
-        """Return the steps as readable Chinese text, one step a line."""
+        """Return the steps as text, one step a line (Chinese in the default wording)."""
         return "\n".join(step.text for step in self.steps)
 
 
-class ExtensionRefused(Exception):
-    """C6: an extension that the rules do not allow; the message is shown to staff."""
+class Refused(Exception):
+    """A step the rules do not allow. ``message`` is the Chinese text; :meth:`text`
+    words it otherwise (``template`` with ``params``, dates formatted by the wording).
+    """
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        self.message = CHINESE.text(template, **params)
+        super().__init__(self.message)
+
+    def text(self, wording: ClockWording) -> str:
+        return wording.text(self.template, **self.params)
+
+
+class ExtensionRefused(Refused):
+    """C6: an extension that the rules do not allow; the message is shown to staff."""
 
 
 class DeadlineState(StrEnum):
@@ -178,72 +204,127 @@ def format_span(first: date, last: date) -> str:
     return f"{_date_text(first)}至{end}"
 
 
-@functools.lru_cache(maxsize=_TEXT_CACHE_SIZE)
-def _receipt_step(received_on: date) -> ClockStep:
+def _same(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class ClockWording:
+    """How the texts are worded: ``translate`` maps a Chinese template (a msgid) to
+    the reader's language, ``format_date`` and ``format_span`` write dates. The
+    default, :data:`CHINESE`, gives the stored Chinese texts."""
+
+    translate: Callable[[str], str] = _same
+    format_date: Callable[[date], str] = _date_text
+    format_span: Callable[[date, date], str] = format_span
+
+    def text(self, template: str, **params: object) -> str:
+        """Return the translated ``template`` filled with ``params``; dates are
+        formatted with :attr:`format_date`, other values are used as they are."""
+        values = {
+            name: self.format_date(value) if isinstance(value, date) else value
+            for name, value in params.items()
+        }
+        return self.translate(template) % values
+
+
+CHINESE = ClockWording()
+
+
+# Steps in the default wording are cached by builder and arguments; a step in another
+# wording is built each time (its translation depends on the active language).
+@functools.lru_cache(maxsize=4 * _TEXT_CACHE_SIZE)
+def _chinese_step(build: Callable[..., ClockStep], *args: object) -> ClockStep:
+    return build(CHINESE, *args)
+
+
+def _step(
+    wording: ClockWording, build: Callable[..., ClockStep], *args: object
+) -> ClockStep:
+    if wording is CHINESE:
+        return _chinese_step(build, *args)
+    return build(wording, *args)
+
+
+def _receipt_step(wording: ClockWording, received_on: date) -> ClockStep:
     return ClockStep(
         code="C2",
-        text=f"收到申请：{_date_text(received_on)}（不计当日）",
+        text=wording.text(
+            gettext_noop("收到申请：%(date)s（不计当日）"), date=received_on
+        ),
         on=received_on,
     )
 
 
-_LIMIT_STEPS = {
-    regime.code: ClockStep(
+def _limit_step(wording: ClockWording, regime: Regime) -> ClockStep:
+    return ClockStep(
         code="C1",
-        text=f"答复期限：{regime.reply_limit}个工作日（{_LIMIT_ARTICLE[regime.code]}）",
+        text=wording.text(
+            gettext_noop("答复期限：%(days)s个工作日（%(basis)s）"),
+            days=regime.reply_limit,
+            basis=wording.translate(_LIMIT_ARTICLE[regime.code]),
+        ),
         days=regime.reply_limit,
     )
-    for regime in (REGIME_2019, REGIME_2008)
-}
-_EXTENSION_STEPS = {
-    regime.code: ClockStep(
+
+
+def _extension_step(wording: ClockWording, regime: Regime) -> ClockStep:
+    return ClockStep(
         code="C6",
-        text=(
-            f"延期：{regime.extension_days}个工作日"
-            f"（{_EXTENSION_ARTICLE[regime.code]}）"
+        text=wording.text(
+            gettext_noop("延期：%(days)s个工作日（%(basis)s）"),
+            days=regime.extension_days,
+            basis=wording.translate(_EXTENSION_ARTICLE[regime.code]),
         ),
         days=regime.extension_days,
     )
-    for regime in (REGIME_2019, REGIME_2008)
-}
 
 
-@functools.lru_cache(maxsize=_TEXT_CACHE_SIZE)
-def _supplement_requested_step(requested: date) -> ClockStep:
+def _supplement_requested_step(wording: ClockWording, requested: date) -> ClockStep:
     return ClockStep(
-        code="C3", text=f"告知补正：{_date_text(requested)}（第三十条）", on=requested
+        code="C3",
+        text=wording.text(
+            gettext_noop("告知补正：%(date)s（第三十条）"), date=requested
+        ),
+        on=requested,
     )
 
 
-@functools.lru_cache(maxsize=64)
-def _supplement_awaited_step(remaining: int) -> ClockStep:
+def _supplement_awaited_step(wording: ClockWording, remaining: int) -> ClockStep:
     return ClockStep(
         code="C3",
-        text=(
-            "等待补正：暂无答复截止日；收到补正后重新计算，"
-            f"届时剩余{remaining}个工作日（第三十条）"
+        text=wording.text(
+            gettext_noop(
+                "等待补正：暂无答复截止日；收到补正后重新计算，"
+                "届时剩余%(days)s个工作日（第三十条）"
+            ),
+            days=remaining,
         ),
         days=remaining,
     )
 
 
-@functools.lru_cache(maxsize=_TEXT_CACHE_SIZE)
-def _supplement_received_step(received: date) -> ClockStep:
+def _supplement_received_step(wording: ClockWording, received: date) -> ClockStep:
     return ClockStep(
         code="C2",
-        text=(
-            f"收到补正：{_date_text(received)}，答复期限自该日重新计算"
-            "（不计当日，第三十条）"
+        text=wording.text(
+            gettext_noop(
+                "收到补正：%(date)s，答复期限自该日重新计算（不计当日，第三十条）"
+            ),
+            date=received,
         ),
         on=received,
     )
 
 
-@functools.lru_cache(maxsize=_TEXT_CACHE_SIZE)
-def _due_step(due_on: date, total: int) -> ClockStep:
+def _due_step(wording: ClockWording, due_on: date, total: int) -> ClockStep:
     return ClockStep(
         code="C7",
-        text=f"答复截止日：{_date_text(due_on)}（第{total}个工作日）",
+        text=wording.text(
+            gettext_noop("答复截止日：%(date)s（第%(days)s个工作日）"),
+            date=due_on,
+            days=total,
+        ),
         on=due_on,
         days=total,
     )
@@ -268,7 +349,9 @@ def _union_workdays(
 
 
 def _pause_label(kind: PauseKind) -> str:
-    return "征求第三方意见" if kind is PauseKind.CONSULTATION else "缴纳信息处理费"
+    if kind is PauseKind.CONSULTATION:
+        return gettext_noop("征求第三方意见")
+    return gettext_noop("缴纳信息处理费")
 
 
 def _pause_basis(kind: PauseKind, regime: Regime) -> str:
@@ -278,16 +361,21 @@ def _pause_basis(kind: PauseKind, regime: Regime) -> str:
 
 
 def _provisional_step(
-    start: date, end: date, calendar: WorkingDayCalendar
+    start: date, end: date, calendar: WorkingDayCalendar, wording: ClockWording
 ) -> ClockStep | None:
     first, last = sorted((start.year, end.year))
     years = [y for y in range(first, last + 1) if not calendar.is_official_year(y)]
     if not years:
         return None
-    listed = "、".join(f"{year}年" for year in years)
-    text = (
-        f"暂定：{listed}的节假日安排尚未公布，按周末和法定节假日暂算（不含调休），"
-        "公布后重新计算"
+    listed = wording.translate(gettext_noop("、")).join(
+        wording.text(gettext_noop("%(year)s年"), year=year) for year in years
+    )
+    text = wording.text(
+        gettext_noop(
+            "暂定：%(years)s的节假日安排尚未公布，按周末和法定节假日暂算（不含调休），"
+            "公布后重新计算"
+        ),
+        years=listed,
     )
     return ClockStep(code="provisional", text=text)
 
@@ -304,6 +392,7 @@ def _clock_result(
     remaining: int | None,
     steps: list[ClockStep],
     calendar: WorkingDayCalendar,
+    wording: ClockWording,
 ) -> ClockResult:
     """The result of :func:`compute_clock`; the provisional note is added to ``steps``
     when a year from ``start`` to ``provisional_until`` has no official notice yet.
@@ -323,7 +412,7 @@ def _clock_result(
                 start, provisional_until
             )
         if reaches_provisional:
-            note = _provisional_step(start, provisional_until, calendar)
+            note = _provisional_step(start, provisional_until, calendar, wording)
             if note is not None:
                 steps.append(note)
     provisional = reaches_provisional and due_on is not None
@@ -341,8 +430,14 @@ def _clock_result(
     )
 
 
-def compute_clock(clock: ClockInput, calendar: WorkingDayCalendar) -> ClockResult:
+def compute_clock(
+    clock: ClockInput,
+    calendar: WorkingDayCalendar,
+    wording: ClockWording = CHINESE,
+) -> ClockResult:
     """Apply C1–C7 and C9 to ``clock`` and explain the result step by step.
+
+    The steps are worded by ``wording``; the dates and days do not depend on it.
 
     The start is the receipt date, or the date the supplement was received (C2, a full
     restart). The working days of all closed pauses after the start are excluded, each
@@ -357,15 +452,18 @@ def compute_clock(clock: ClockInput, calendar: WorkingDayCalendar) -> ClockResul
     received_on = clock.received_on
     regime = regime_for(received_on)
     extension = regime.extension_days if clock.extended else 0
-    steps = [_receipt_step(received_on), _LIMIT_STEPS[regime.code]]
+    steps = [
+        _step(wording, _receipt_step, received_on),
+        _step(wording, _limit_step, regime),
+    ]
 
     start = received_on
     requested = clock.supplement_requested_on
     if requested is not None:
-        steps.append(_supplement_requested_step(requested))
+        steps.append(_step(wording, _supplement_requested_step, requested))
         if clock.supplement_received_on is None:
             remaining = regime.reply_limit + extension
-            steps.append(_supplement_awaited_step(remaining))
+            steps.append(_step(wording, _supplement_awaited_step, remaining))
             return _clock_result(
                 regime=regime,
                 start=start,
@@ -377,9 +475,10 @@ def compute_clock(clock: ClockInput, calendar: WorkingDayCalendar) -> ClockResul
                 remaining=remaining,
                 steps=steps,
                 calendar=calendar,
+                wording=wording,
             )
         start = clock.supplement_received_on
-        steps.append(_supplement_received_step(start))
+        steps.append(_step(wording, _supplement_received_step, start))
 
     excluded = 0
     running: list[Pause] = []
@@ -410,10 +509,15 @@ def compute_clock(clock: ClockInput, calendar: WorkingDayCalendar) -> ClockResul
             steps.append(
                 ClockStep(
                     code="C4" if pause.kind is PauseKind.CONSULTATION else "C5",
-                    text=(
-                        f"{_pause_label(pause.kind)}："
-                        f"{format_span(started_on, ended_on)}，"
-                        f"不计入期限的工作日{days}个（{_pause_basis(pause.kind, regime)}）"
+                    text=wording.text(
+                        gettext_noop(
+                            "%(label)s：%(span)s，不计入期限的工作日%(days)s个"
+                            "（%(basis)s）"
+                        ),
+                        label=wording.translate(_pause_label(pause.kind)),
+                        span=wording.format_span(started_on, ended_on),
+                        days=days,
+                        basis=wording.translate(_pause_basis(pause.kind, regime)),
                     ),
                     on=started_on,
                     days=days,
@@ -424,25 +528,40 @@ def compute_clock(clock: ClockInput, calendar: WorkingDayCalendar) -> ClockResul
             steps.append(
                 ClockStep(
                     code="C4",
-                    text=f"不计入期限的工作日合计：{excluded}个（重叠的日子只计一次）",
+                    text=wording.text(
+                        gettext_noop(
+                            "不计入期限的工作日合计：%(days)s个（重叠的日子只计一次）"
+                        ),
+                        days=excluded,
+                    ),
                     days=excluded,
                 )
             )
     if extension:
-        steps.append(_EXTENSION_STEPS[regime.code])
+        steps.append(_step(wording, _extension_step, regime))
 
     if running:
         pause = running[0]
         elapsed = calendar.workdays_between(start, pause.started_on)
         remaining = regime.reply_limit + extension + excluded - elapsed
-        ending = "意见返回" if pause.kind is PauseKind.CONSULTATION else "缴费"
+        ending = (
+            gettext_noop("意见返回")
+            if pause.kind is PauseKind.CONSULTATION
+            else gettext_noop("缴费")
+        )
         steps.append(
             ClockStep(
                 code="C4b",
-                text=(
-                    f"{_pause_label(pause.kind)}：{_date_text(pause.started_on)}起，"
-                    f"尚未结束，期间暂无答复截止日；{ending}后剩余{remaining}个工作日"
-                    f"（{_pause_basis(pause.kind, regime)}）"
+                text=wording.text(
+                    gettext_noop(
+                        "%(label)s：%(date)s起，尚未结束，期间暂无答复截止日；"
+                        "%(ending)s后剩余%(days)s个工作日（%(basis)s）"
+                    ),
+                    label=wording.translate(_pause_label(pause.kind)),
+                    date=pause.started_on,
+                    ending=wording.translate(ending),
+                    days=remaining,
+                    basis=wording.translate(_pause_basis(pause.kind, regime)),
                 ),
                 on=pause.started_on,
                 days=remaining,
@@ -459,13 +578,14 @@ def compute_clock(clock: ClockInput, calendar: WorkingDayCalendar) -> ClockResul
             remaining=remaining,
             steps=steps,
             calendar=calendar,
+            wording=wording,
         )
 
     total = regime.reply_limit + excluded + extension
     statutory_due = calendar.add_workdays(start, total)
     delayed = clock.delayed_due_on
     if delayed is None:
-        steps.append(_due_step(statutory_due, total))
+        steps.append(_step(wording, _due_step, statutory_due, total))
         return _clock_result(
             regime=regime,
             start=start,
@@ -477,20 +597,34 @@ def compute_clock(clock: ClockInput, calendar: WorkingDayCalendar) -> ClockResul
             remaining=None,
             steps=steps,
             calendar=calendar,
+            wording=wording,
         )
     steps += [
         ClockStep(
             code="C7",
-            text=f"法定答复截止日：{_date_text(statutory_due)}（第{total}个工作日）",
+            text=wording.text(
+                gettext_noop("法定答复截止日：%(date)s（第%(days)s个工作日）"),
+                date=statutory_due,
+                days=total,
+            ),
             on=statutory_due,
             days=total,
         ),
         ClockStep(
             code="C9",
-            text=f"延期答复：机关确定的合理答复期限为{_date_text(delayed)}（第三十五条）",
+            text=wording.text(
+                gettext_noop(
+                    "延期答复：机关确定的合理答复期限为%(date)s（第三十五条）"
+                ),
+                date=delayed,
+            ),
             on=delayed,
         ),
-        ClockStep(code="C9", text=f"答复截止日：{_date_text(delayed)}", on=delayed),
+        ClockStep(
+            code="C9",
+            text=wording.text(gettext_noop("答复截止日：%(date)s"), date=delayed),
+            on=delayed,
+        ),
     ]
     return _clock_result(
         regime=regime,
@@ -503,6 +637,7 @@ def compute_clock(clock: ClockInput, calendar: WorkingDayCalendar) -> ClockResul
         remaining=None,
         steps=steps,
         calendar=calendar,
+        wording=wording,
     )
 
 
@@ -565,26 +700,33 @@ def check_extension(
     date; while the clock waits (no due date) there is nothing to extend.
     """
     if already_extended:
-        msg = "该申请已经延期一次，不能再次延期（《条例》第三十三条第二款）"
-        raise ExtensionRefused(msg)
-    if current_due_on is None:
-        msg = "当前没有答复截止日（等待补正或期限暂停中），不能延期；请在期限恢复计算后办理"
-        raise ExtensionRefused(msg)
-    if approved_on > current_due_on:
-        msg = (
-            f"延期须在答复截止日（{format_date(current_due_on)}）当日或之前批准并告知"
-            f"申请人；{format_date(approved_on)}已超过截止日，不能延期"
+        raise ExtensionRefused(
+            gettext_noop("该申请已经延期一次，不能再次延期（《条例》第三十三条第二款）")
         )
-        raise ExtensionRefused(msg)
+    if current_due_on is None:
+        raise ExtensionRefused(
+            gettext_noop(
+                "当前没有答复截止日（等待补正或期限暂停中），不能延期；"
+                "请在期限恢复计算后办理"
+            )
+        )
+    if approved_on > current_due_on:
+        raise ExtensionRefused(
+            gettext_noop(
+                "延期须在答复截止日（%(due)s）当日或之前批准并告知申请人；"
+                "%(approved)s已超过截止日，不能延期"
+            ),
+            due=current_due_on,
+            approved=approved_on,
+        )
 
 
-class DelayRefused(Exception):
+class DelayRefused(Refused):
     """C9: an Art. 35 delayed reply date that the rules do not allow; the message is
     shown to staff and ``field`` names the date at fault."""
 
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, *, field: str, **params: object) -> None:
+        super().__init__(template, **params)
         self.field = field
 
 
@@ -612,23 +754,32 @@ def check_delay(
     clock waits (no due date) there is nothing to delay.
     """
     if current_due_on is None or statutory_due_on is None:
-        msg = (
-            "当前没有答复截止日（等待补正或期限暂停中），不能确定延迟答复期限；"
-            "请在期限恢复计算后办理"
+        raise DelayRefused(
+            gettext_noop(
+                "当前没有答复截止日（等待补正或期限暂停中），不能确定延迟答复期限；"
+                "请在期限恢复计算后办理"
+            ),
+            field="decided_on",
         )
-        raise DelayRefused(msg, field="decided_on")
     if decided_on > current_due_on:
-        msg = (
-            f"延迟答复期限须在答复截止日（{format_date(current_due_on)}）当日或之前"
-            f"确定并告知申请人；{format_date(decided_on)}已超过截止日（第三十五条）"
+        raise DelayRefused(
+            gettext_noop(
+                "延迟答复期限须在答复截止日（%(due)s）当日或之前确定并告知申请人；"
+                "%(decided)s已超过截止日（第三十五条）"
+            ),
+            field="decided_on",
+            due=current_due_on,
+            decided=decided_on,
         )
-        raise DelayRefused(msg, field="decided_on")
     if delayed_due_on <= statutory_due_on:
-        msg = (
-            f"延迟答复期限应晚于法定答复截止日（{format_date(statutory_due_on)}）："
-            "第三十五条的延迟答复只用于在法定期限内无法答复的申请"
+        raise DelayRefused(
+            gettext_noop(
+                "延迟答复期限应晚于法定答复截止日（%(due)s）："
+                "第三十五条的延迟答复只用于在法定期限内无法答复的申请"
+            ),
+            field="delayed_due_on",
+            due=statutory_due_on,
         )
-        raise DelayRefused(msg, field="delayed_due_on")
 
 
 def workdays_left(*, due_on: date, today: date, calendar: WorkingDayCalendar) -> int:

@@ -25,6 +25,7 @@ from disclosure.text import text_clean
 from requests_app import deadlines, fees
 from requests_app.bulk_sql import insert_ignoring_conflicts, update_from_rows
 from requests_app.calendars_bridge import clock_input_for
+from requests_app.clock_display import reader_wording
 from requests_app.crypto import encrypt, lookup_hash
 from requests_app.models import (
     Applicant,
@@ -754,7 +755,7 @@ def request_extend(
             already_extended=disclosure_request.extended,
         )
     except deadlines.ExtensionRefused as exc:
-        raise ApplicationError(str(exc), field="approved_on") from exc
+        raise ApplicationError(exc.text(reader_wording()), field="approved_on") from exc
     _transition(
         disclosure_request,
         action=Action.EXTEND,
@@ -810,7 +811,7 @@ def request_set_delay(
             current_due_on=disclosure_request.due_on,
         )
     except deadlines.DelayRefused as exc:
-        raise ApplicationError(exc.message, field=exc.field) from exc
+        raise ApplicationError(exc.text(reader_wording()), field=exc.field) from exc
     return _transition(
         disclosure_request,
         action=Action.SET_DELAY,

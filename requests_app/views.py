@@ -26,6 +26,7 @@ from disclosure.exceptions import ApplicationError, NotFound
 from disclosure.models import Channel
 from disclosure.selectors import calendar_get
 from disclosure.templatetags.gongkai import cn_date
+from requests_app.clock_display import clock_display
 from requests_app.forms import ApplicationForm
 from requests_app.models import DisclosureRequest, LetterKind
 from requests_app.selectors import request_get_public, request_public_events
@@ -184,13 +185,14 @@ def due_date_in_words(
 
 
 def _public_case_context(disclosure_request: DisclosureRequest) -> dict[str, object]:
-    due = due_date_in_words(disclosure_request, calendar=calendar_get())
+    calendar = calendar_get()
+    due = due_date_in_words(disclosure_request, calendar=calendar)
     return {
         "case": disclosure_request,
         "due_sentence": due.sentence() if due else "",
         "clock_steps": [
             step
-            for step in disclosure_request.clock_steps or []
+            for step in clock_display(disclosure_request, calendar)
             if step.get("code") != "provisional"
         ],
         "is_closed": disclosure_request.status == Status.CLOSED,
