@@ -10,7 +10,7 @@ constant.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from django.db import connection, models
@@ -32,6 +32,29 @@ def _json_converter(field: models.Field) -> Callable[[Any], Any]:
 
 def _same(value: Any) -> Any:
     return value
+
+
+def model_rows(
+    instances: Iterable[models.Model],
+    attnames: Sequence[str] | None = None,
+    *,
+    exclude: Collection[str] = (),
+) -> list[dict[str, Any]]:
+    """The rows of ``instances`` for :func:`insert_ignoring_conflicts` and
+    :func:`update_from_rows`: ``attnames`` (default: every concrete column but
+    ``exclude``) and their values."""
+    instances = list(instances)
+    if not instances:
+        return []
+    if attnames is None:
+        attnames = [
+            field.attname
+            for field in instances[0]._meta.concrete_fields
+            if field.attname not in exclude
+        ]
+    return [
+        {name: getattr(instance, name) for name in attnames} for instance in instances
+    ]
 
 
 class _JsonRows(NamedTuple):

@@ -23,7 +23,11 @@ from disclosure.models import Agency, Channel, User
 from disclosure.selectors import calendar_get
 from disclosure.text import text_clean
 from requests_app import deadlines, fees
-from requests_app.bulk_sql import insert_ignoring_conflicts, update_from_rows
+from requests_app.bulk_sql import (
+    insert_ignoring_conflicts,
+    model_rows,
+    update_from_rows,
+)
 from requests_app.calendars_bridge import clock_input_for
 from requests_app.clock_display import reader_wording
 from requests_app.crypto import encrypt, lookup_hash
@@ -996,61 +1000,21 @@ def request_lapse(
     return None
 
 
-def _close_lapsed_apply(
-    disclosure_request: DisclosureRequest,
-    *,
-    as_of: date,
-    actor: User | None,
-    calendar: deadlines.WorkingDayCalendar,
-) -> tuple[list[str], RequestEvent] | None:
-    lapse = request_lapse(disclosure_request, calendar)
-    if lapse is None or lapse.closed_on > as_of:
-        return None
-    return _transition_apply(
-        disclosure_request,
-        action=Action.CLOSE_LAPSED,
-        kind=EventKind.CLOSED_LAPSED,
-        actor=actor,
-        effective_on=lapse.closed_on,
-        fields={
-            "outcome": lapse.outcome,
-            "outcome_basis": OUTCOMES[lapse.outcome].basis,
-            "closed_on": lapse.closed_on,
-        },
-        payload={"last_day": lapse.last_day.isoformat()},
-        calendar=calendar,
-    )
-
-
 @transaction.atomic
 def request_close_lapsed(
     *,
     request_id: int,
     as_of: date,
-    actor: User | None = None,
     calendar: deadlines.WorkingDayCalendar | None = None,
 ) -> DisclosureRequest | None:
-    """Close a case whose supplementation or payment period has lapsed, with the
-    ``closed_on`` of C3/C5 (not the day of the sweep). None if it has not lapsed (yet)."""
-    disclosure_request = request_get_for_update(
-        actor=actor, request_id=request_id, system=actor is None
+    """Close one case whose supplementation or payment period has lapsed, with the
+    ``closed_on`` of C3/C5 (not the day of the sweep): :func:`requests_close_lapsed`
+    for one case. None if it has not lapsed (yet); NotFound for an unknown id."""
+    request_get_for_update(actor=None, request_id=request_id, system=True)
+    closed = requests_close_lapsed(
+        request_ids=[request_id], as_of=as_of, calendar=calendar
     )
-    applied = _close_lapsed_apply(
-        disclosure_request,
-        as_of=as_of,
-        actor=actor,
-        calendar=calendar or calendar_get(),
-    )
-    if applied is None:
-        return None
-    update_fields, event = applied
-    disclosure_request.save(update_fields=update_fields)
-    event.save()
-    # The applicant learns that the case is closed (视为放弃申请); no letter is issued.
-    outbox_enqueue(
-        NOTIFY_APPLICANT_TASK, request_id=disclosure_request.pk, kind=LAPSED_NOTICE
-    )
-    return disclosure_request
+    return closed[0] if closed else None
 
 
 # No savepoint of its own inside the sweep's transaction: two statements fewer, and
@@ -1063,11 +1027,11 @@ def requests_close_lapsed(
     calendar: deadlines.WorkingDayCalendar | None = None,
 ) -> list[DisclosureRequest]:
     """Close, for the office itself (the daily sweep), every case among
-    ``request_ids`` whose supplementation or payment period has lapsed by ``as_of``,
-    exactly as :func:`request_close_lapsed` closes one, in a constant number of
-    queries: one lock of all the rows, one update, one insert of the events and one of
-    the applicants' e-mails. A supplement or payment recorded meanwhile wins: the rows
-    are read again under the lock."""
+    ``request_ids`` whose supplementation or payment period has lapsed by ``as_of``
+    (C3, C5), in a constant number of queries: one lock of all the rows, one update,
+    one insert of the events and one of the applicants' e-mails (视为放弃申请; no
+    letter is issued). A supplement or payment recorded meanwhile wins: the rows are
+    read again under the lock."""
     calendar = calendar or calendar_get()
     cases = (
         DisclosureRequest.objects.select_for_update(of=("self",))
@@ -1079,15 +1043,26 @@ def requests_close_lapsed(
     events: list[RequestEvent] = []
     update_fields: set[str] = set()
     for disclosure_request in cases:
-        applied = _close_lapsed_apply(
-            disclosure_request, as_of=as_of, actor=None, calendar=calendar
-        )
-        if applied is None:
+        lapse = request_lapse(disclosure_request, calendar)
+        if lapse is None or lapse.closed_on > as_of:
             continue
-        fields, event = applied
+        fields_to_save, event = _transition_apply(
+            disclosure_request,
+            action=Action.CLOSE_LAPSED,
+            kind=EventKind.CLOSED_LAPSED,
+            actor=None,
+            effective_on=lapse.closed_on,
+            fields={
+                "outcome": lapse.outcome,
+                "outcome_basis": OUTCOMES[lapse.outcome].basis,
+                "closed_on": lapse.closed_on,
+            },
+            payload={"last_day": lapse.last_day.isoformat()},
+            calendar=calendar,
+        )
         closed.append(disclosure_request)
         events.append(event)
-        update_fields.update(fields)
+        update_fields.update(fields_to_save)
     if not closed:
         return []
     now = timezone.now()
@@ -1095,33 +1070,13 @@ def requests_close_lapsed(
         DisclosureRequest._meta.get_field(name).attname
         for name in sorted(update_fields)
     ]
-    rows = []
     for disclosure_request in closed:
         disclosure_request.updated_at = now
-        rows.append(
-            {"id": disclosure_request.pk}
-            | {name: getattr(disclosure_request, name) for name in attnames}
-        )
-    update_from_rows(DisclosureRequest, rows)
+    update_from_rows(DisclosureRequest, model_rows(closed, ["id", *attnames]))
+    for event in events:
+        event.occurred_at = now
     insert_ignoring_conflicts(
-        RequestEvent,
-        [
-            {
-                "request_id": event.request_id,
-                "kind": event.kind,
-                "actor_id": None,
-                "occurred_at": now,
-                "effective_on": event.effective_on,
-                "due_before": event.due_before,
-                "due_after": event.due_after,
-                "status_before": event.status_before,
-                "status_after": event.status_after,
-                "dedupe_key": event.dedupe_key,
-                "payload": event.payload,
-            }
-            for event in events
-        ],
-        returning=["id"],
+        RequestEvent, model_rows(events, exclude=["id"]), returning=["id"]
     )
     outbox_enqueue_many(
         NOTIFY_APPLICANT_TASK,
