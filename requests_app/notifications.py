@@ -18,20 +18,21 @@ import importlib.util
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from disclosure.exceptions import ApplicationError, NotFound
-from disclosure.models import StaffMembership, StaffRole, User
+from disclosure.models import StaffRole, User
 from disclosure.selectors import calendar_get
 from requests_app import deadlines
 from requests_app.bulk_sql import insert_ignoring_conflicts
@@ -384,18 +385,62 @@ def _letter_issue_and_queue(*, request_id: int, kind: str) -> None:
         outbox_enqueue(APPLICANT_NOTIFY_TASK, request_id=request_id, kind=kind)
 
 
+@dataclass(frozen=True, slots=True)
+class NoticeRecipients:
+    """Who gets staff notices about a case besides its assigned clerk."""
+
+    supervisors_by_path: dict[str, list[int]]
+    """Active supervisors by the path of the agency they supervise."""
+    administrator_ids: list[int]
+    """Active superusers and users with the role admin."""
+
+
+def notice_recipients() -> NoticeRecipients:
+    """Supervisors and administrators, in one query."""
+    rows = (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(memberships__role__in=[StaffRole.SUPERVISOR, StaffRole.ADMIN])
+        )
+        .order_by("id")
+        .values_list(
+            "id", "is_superuser", "memberships__role", "memberships__agency__path"
+        )
+    )
+    supervisors: dict[str, list[int]] = {}
+    administrators: set[int] = set()
+    for user_id, is_superuser, role, path in rows:
+        if is_superuser or role == StaffRole.ADMIN:
+            administrators.add(user_id)
+        if role == StaffRole.SUPERVISOR:
+            supervisors.setdefault(path, []).append(user_id)
+    return NoticeRecipients(supervisors, sorted(administrators))
+
+
+def case_recipients(
+    *,
+    assigned_to_id: int | None,
+    agency_path: str,
+    supervisors: dict[str, list[int]],
+) -> set[int]:
+    """The assigned clerk and the supervisors of the agency or of any agency above it
+    (their path is a prefix of the case agency's path)."""
+    users = {assigned_to_id} if assigned_to_id else set()
+    parts = agency_path.strip("/").split("/")
+    for depth in range(1, len(parts) + 1):
+        users.update(supervisors.get("/" + "/".join(parts[:depth]) + "/", ()))
+    return users
+
+
 def case_watchers(disclosure_request: DisclosureRequest) -> set[int]:
     """The assigned clerk and the active supervisors of the case's agency or of any
     agency above it."""
-    parts = disclosure_request.agency.path.strip("/").split("/")
-    paths = ["/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1)]
-    supervisors = StaffMembership.objects.filter(
-        role=StaffRole.SUPERVISOR, agency__path__in=paths, user__is_active=True
-    ).values_list("user_id", flat=True)
-    watchers = set(supervisors)
-    if disclosure_request.assigned_to_id:
-        watchers.add(disclosure_request.assigned_to_id)
-    return watchers
+    return case_recipients(
+        assigned_to_id=disclosure_request.assigned_to_id,
+        agency_path=disclosure_request.agency.path,
+        supervisors=notice_recipients().supervisors_by_path,
+    )
 
 
 def letter_failure_notify(*, request_id: int, kind: str, error: Exception) -> list[int]:

@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from disclosure.calendars import WorkingDayCalendar
-from disclosure.models import StaffRole, User
 from disclosure.selectors import calendar_get
 from requests_app import deadlines
 from requests_app.bulk_sql import insert_ignoring_conflicts
@@ -36,6 +35,9 @@ from requests_app.models import (
     RequestEvent,
 )
 from requests_app.notifications import (
+    NoticeRecipients,
+    case_recipients,
+    notice_recipients,
     notification_rows,
     staff_email_enqueue,
 )
@@ -208,39 +210,6 @@ def sweep_existing_keys(*, as_of: date, horizon: date) -> set[tuple[int, str]]:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class NoticeRecipients:
-    """Who gets the sweep's notices besides the assigned clerk."""
-
-    supervisors_by_path: dict[str, list[int]]
-    """Active supervisors by the path of the agency they supervise."""
-    administrator_ids: list[int]
-    """Active superusers and users with the role admin."""
-
-
-def notice_recipients() -> NoticeRecipients:
-    """Supervisors and administrators, in one query."""
-    rows = (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(memberships__role__in=[StaffRole.SUPERVISOR, StaffRole.ADMIN])
-        )
-        .order_by("id")
-        .values_list(
-            "id", "is_superuser", "memberships__role", "memberships__agency__path"
-        )
-    )
-    supervisors: dict[str, list[int]] = {}
-    administrators: set[int] = set()
-    for user_id, is_superuser, role, path in rows:
-        if is_superuser or role == StaffRole.ADMIN:
-            administrators.add(user_id)
-        if role == StaffRole.SUPERVISOR:
-            supervisors.setdefault(path, []).append(user_id)
-    return NoticeRecipients(supervisors, sorted(administrators))
-
-
 # --- the pure part: which notice a case owes -----------------------------------------------
 
 
@@ -284,21 +253,6 @@ def _reminded_as_urgently(
         return False
     sent = reminded.get((notice.request_id, notice.due_on.isoformat()))
     return sent is not None and sent <= notice.payload["workdays"]
-
-
-def _recipients(
-    *,
-    assigned_to_id: int | None,
-    agency_path: str,
-    supervisors: dict[str, list[int]],
-) -> set[int]:
-    """The assigned clerk and the supervisors of the agency or of any agency above it
-    (their path is a prefix of the case agency's path)."""
-    users = {assigned_to_id} if assigned_to_id else set()
-    parts = agency_path.strip("/").split("/")
-    for depth in range(1, len(parts) + 1):
-        users.update(supervisors.get("/" + "/".join(parts[:depth]) + "/", ()))
-    return users
 
 
 @dataclass(frozen=True, slots=True)
@@ -548,7 +502,7 @@ def _notices_send(
     for notice in new_notices:
         counts[_COUNTER[notice.kind]] += 1
         rows += notification_rows(
-            user_ids=_recipients(
+            user_ids=case_recipients(
                 assigned_to_id=notice.assigned_to_id,
                 agency_path=notice.agency_path,
                 supervisors=recipients.supervisors_by_path,
