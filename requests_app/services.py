@@ -29,7 +29,7 @@ from requests_app.bulk_sql import (
     update_from_rows,
 )
 from requests_app.calendars_bridge import clock_input_for
-from requests_app.clock_display import reader_wording
+from requests_app.clock_display import reader_wording, steps_json
 from requests_app.crypto import encrypt, lookup_hash
 from requests_app.models import (
     Applicant,
@@ -203,15 +203,7 @@ def clock_apply(
     disclosure_request.provisional = result.provisional
     disclosure_request.remaining_workdays = result.remaining_workdays
     disclosure_request.clock_explanation = result.explanation()
-    disclosure_request.clock_steps = [
-        {
-            "code": step.code,
-            "text": step.text,
-            "on": step.on.isoformat() if step.on else None,
-            "days": step.days,
-        }
-        for step in result.steps
-    ]
+    disclosure_request.clock_steps = steps_json(result.steps)
     return result
 
 
