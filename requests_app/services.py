@@ -140,8 +140,8 @@ def text_fields_clean(data: _Data) -> _Data:
 
 def applicant_get_or_create(data: ApplicantData) -> Applicant:
     """The applicant with this identity number (recognised by its keyed hash), with its
-    contact details brought up to date; a new applicant otherwise."""
-    data = text_fields_clean(data)
+    contact details brought up to date; a new applicant otherwise. ``data`` has been
+    through :func:`text_fields_clean` (:func:`request_register` does it)."""
     number = data.id_number.strip().upper()
     id_hash = lookup_hash(data.id_type, number) if number else ""
     applicant = None
